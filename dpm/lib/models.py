@@ -1,0 +1,32 @@
+from django.db import models
+
+
+class TimeStampedModel(models.Model):
+    """Every dpm row says when it was created and last changed (DESIGN.md §4)."""
+
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        abstract = True
+
+
+def choices_constraint(
+    field: str, choices: type[models.TextChoices], name: str
+) -> models.CheckConstraint:
+    """Keep a column inside its TextChoices in the database, not only in forms."""
+    return models.CheckConstraint(condition=models.Q(**{f"{field}__in": choices.values}), name=name)
+
+
+def range_constraint(
+    field: str, low, high, name: str, *, nullable: bool = False
+) -> models.CheckConstraint:
+    """Keep a number within [low, high] (either bound may be None); NULL allowed when nullable."""
+    condition = models.Q()
+    if low is not None:
+        condition &= models.Q(**{f"{field}__gte": low})
+    if high is not None:
+        condition &= models.Q(**{f"{field}__lte": high})
+    if nullable:
+        condition |= models.Q(**{f"{field}__isnull": True})
+    return models.CheckConstraint(condition=condition, name=name)

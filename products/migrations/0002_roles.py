@@ -1,0 +1,25 @@
+"""Create the portfolio roles of DESIGN.md §7 as groups. Permissions live in code (products.access),
+so the groups carry no Django model permissions; administrators only assign people to them."""
+
+from django.db import migrations
+
+ROLES = ("PM", "Lead", "Stakeholder")
+
+
+def create_roles(apps, schema_editor):
+    Group = apps.get_model("auth", "Group")
+    for name in ROLES:
+        Group.objects.get_or_create(name=name)
+
+
+def remove_roles(apps, schema_editor):
+    apps.get_model("auth", "Group").objects.filter(name__in=ROLES).delete()
+
+
+class Migration(migrations.Migration):
+    dependencies = [
+        ("products", "0001_initial"),
+        ("auth", "0012_alter_user_first_name_max_length"),
+    ]
+
+    operations = [migrations.RunPython(create_roles, remove_roles)]
