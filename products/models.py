@@ -38,7 +38,7 @@ class DataProductQuerySet(models.QuerySet):
             return self.none()
         if user.is_superuser or roles.user_roles(user):
             return self.all()
-        return self.filter(_on_product(user))
+        return self.filter(on_product(user))
 
     def editable_by(self, user) -> "DataProductQuerySet":
         """Products whose fields the user may change: owner, tech lead and team members."""
@@ -46,21 +46,21 @@ class DataProductQuerySet(models.QuerySet):
             return self.none()
         if user.is_superuser:
             return self.all()
-        return self.filter(_on_team(user))
+        return self.filter(on_team(user))
 
 
-def _on_team(user) -> Q:
+def on_team(user) -> Q:
     team = DataProduct.team_members.through.objects.filter(
         dataproduct_id=OuterRef("pk"), user_id=user.pk
     )
     return Q(owner_id=user.pk) | Q(tech_lead_id=user.pk) | Q(Exists(team))
 
 
-def _on_product(user) -> Q:
+def on_product(user) -> Q:
     listed = DataProduct.stakeholders.through.objects.filter(
         dataproduct_id=OuterRef("pk"), user_id=user.pk
     )
-    return _on_team(user) | Q(Exists(listed))
+    return on_team(user) | Q(Exists(listed))
 
 
 class DataProductKind(models.TextChoices):

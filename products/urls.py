@@ -1,4 +1,12 @@
+from django.urls import path
 
+from products import views
 
 app_name = "products"
-urlpatterns = []
+urlpatterns = [
+    path("", views.portfolio, name="portfolio"),
+    path("products/new/", views.product_new, name="new"),
+    path("products/<slug:slug>/", views.product_detail, name="detail"),
+    path("products/<slug:slug>/edit/", views.product_edit, name="edit"),
+    path("products/<slug:slug>/stage/", views.product_stage, name="stage"),
+]

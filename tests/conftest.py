@@ -49,6 +49,11 @@ def pytest_report_header(config):
     ]
 
 
+def pytest_configure(config):
+    # Real hashing costs ~0.3 s a user; tests create hundreds of users.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
 def pytest_sessionstart(session):
     if (
         settings.DPM_REQUIRE_SERVICES

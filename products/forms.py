@@ -1,0 +1,123 @@
+from django import forms
+from django.contrib.auth import get_user_model
+
+from products.models import DataProduct, Domain
+from products.services import START_STAGES
+
+
+class UserChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, user) -> str:
+        return user.get_full_name() or user.get_username()
+
+
+class UserMultipleChoiceField(forms.ModelMultipleChoiceField):
+    def label_from_instance(self, user) -> str:
+        return user.get_full_name() or user.get_username()
+
+
+def _people():
+    return get_user_model().objects.filter(is_active=True).order_by("first_name", "username")
+
+
+class ProductForm(forms.ModelForm):
+    """Create or edit a product's description and people. The stage is not edited here: after
+    creation it only moves through the gated stage change."""
+
+    owner = UserChoiceField(queryset=_people(), help_text="The product manager.")
+    tech_lead = UserChoiceField(queryset=_people(), required=False)
+    team_members = UserMultipleChoiceField(
+        queryset=_people(), required=False, widget=forms.SelectMultiple(attrs={"size": 6})
+    )
+    stakeholders = UserMultipleChoiceField(
+        queryset=_people(), required=False, widget=forms.SelectMultiple(attrs={"size": 6})
+    )
+
+    class Meta:
+        model = DataProduct
+        fields = [
+            "name",
+            "slug",
+            "kind",
+            "domain",
+            "stage",
+            "priority",
+            "owner",
+            "tech_lead",
+            "team_members",
+            "stakeholders",
+            "purpose",
+            "decision",
+            "decision_meeting",
+            "target_users",
+        ]
+        widgets = {
+            "purpose": forms.Textarea(attrs={"rows": 3}),
+            "decision": forms.Textarea(attrs={"rows": 2}),
+        }
+        help_texts = {"slug": "Used in the address; leave empty to derive it from the name."}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["slug"].required = False
+        self.fields["domain"].queryset = Domain.objects.order_by("name")
+        if self.instance.pk:
+            del self.fields["stage"]
+        else:
+            self.fields["stage"].choices = [
+                (value, label)
+                for value, label in DataProduct.Stage.choices
+                if value in START_STAGES
+            ]
+
+    def clean_slug(self) -> str:
+        slug = self.cleaned_data["slug"]
+        if self.instance.pk and not slug:
+            raise forms.ValidationError("A product needs an address.")
+        return slug
+
+
+class StageChangeForm(forms.Form):
+    to_stage = forms.ChoiceField(label="Move to", choices=DataProduct.Stage.choices)
+    note = forms.CharField(
+        required=False, widget=forms.Textarea(attrs={"rows": 2}), help_text="Why now?"
+    )
+    override_reason = forms.CharField(
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        label="Override reason",
+        help_text="Leads only: move past a gate that refuses, and say why.",
+    )
+
+    def __init__(self, *args, product: DataProduct, can_override: bool, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["to_stage"].choices = [
+            (value, label) for value, label in DataProduct.Stage.choices if value != product.stage
+        ]
+        if not can_override:
+            del self.fields["override_reason"]
+
+
+class PortfolioFilterForm(forms.Form):
+    q = forms.CharField(required=False, label="Search")
+    domain = forms.ModelChoiceField(
+        queryset=Domain.objects.order_by("name"),
+        required=False,
+        empty_label="All domains",
+        to_field_name="slug",
+    )
+    kind = forms.ChoiceField(choices=[("", "All kinds"), *DataProduct.Kind.choices], required=False)
+    stage = forms.ChoiceField(
+        choices=[("", "All stages"), *DataProduct.Stage.choices], required=False
+    )
+
+    def apply(self, products):
+        data = self.cleaned_data
+        if data["q"]:
+            products = products.filter(name__icontains=data["q"])
+        if data["domain"]:
+            products = products.filter(domain=data["domain"])
+        if data["kind"]:
+            products = products.filter(kind=data["kind"])
+        if data["stage"]:
+            products = products.filter(stage=data["stage"])
+        return products

@@ -1,0 +1,122 @@
+"""Writes about products that have rules or span models: creation, edits, stage changes."""
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils.text import slugify
+
+from products.access import ProductAccess
+from products.models import DataProduct, StageChange
+
+Stage = DataProduct.Stage
+
+# The life-cycle order; a move forward passes every gate between the two stages. Retired is
+# outside the order: bringing a retired product back must pass the gates again.
+STAGE_ORDER = [
+    Stage.IDEA,
+    Stage.DISCOVERY,
+    Stage.DEFINITION,
+    Stage.BUILD,
+    Stage.PILOT,
+    Stage.LAUNCHED,
+]
+GATED_STAGES = (Stage.BUILD, Stage.LAUNCHED)
+# Stages a new product may start in: none of them is behind a gate.
+START_STAGES = (Stage.IDEA, Stage.DISCOVERY, Stage.DEFINITION)
+
+
+class GateRefused(Exception):
+    """A stage change that a gate refused; `problems` says why, in words for the user."""
+
+    def __init__(self, to_stage: str, problems: list[str]):
+        self.to_stage = to_stage
+        self.label = Stage(to_stage).label
+        self.problems = problems
+        super().__init__(f"{self.label} is blocked: " + "; ".join(problems) + ".")
+
+
+def gate_problems(*, product: DataProduct, to_stage: str) -> list[str]:
+    """Every reason the move from the product's stage to `to_stage` is refused (empty: allowed)."""
+    from metrics import selectors as metrics_selectors
+
+    start = -1 if product.stage == Stage.RETIRED else STAGE_ORDER.index(product.stage)
+    if to_stage == Stage.RETIRED:
+        return []
+    end = STAGE_ORDER.index(to_stage)
+    problems: list[str] = []
+    for stage in STAGE_ORDER[start + 1 : end + 1]:
+        if stage == Stage.BUILD:
+            problems += [f"Build needs {p}" for p in metrics_selectors.build_gate_problems(product)]
+        elif stage == Stage.LAUNCHED:
+            problems += [
+                f"Launch needs {p}" for p in metrics_selectors.launch_gate_problems(product)
+            ]
+    return problems
+
+
+def unique_product_slug(name: str) -> str:
+    base = slugify(name)[:100] or "product"
+    slug, n = base, 2
+    while DataProduct.objects.filter(slug=slug).exists():
+        slug, n = f"{base}-{n}", n + 1
+    return slug
+
+
+@transaction.atomic
+def product_create(*, product: DataProduct, team_members=(), stakeholders=()) -> DataProduct:
+    """Save a new product built by the form (its owner set), with its people.
+
+    A new product starts before any gate, so nobody can create a launched product out of thin air.
+    """
+    if product.stage not in START_STAGES:
+        raise ValidationError(
+            {
+                "stage": "A new product starts in idea, discovery or definition; later stages have gates."
+            }
+        )
+    if not product.slug:
+        product.slug = unique_product_slug(product.name)
+    product.full_clean()
+    product.save()
+    product.team_members.set(team_members)
+    product.stakeholders.set(stakeholders)
+    return product
+
+
+@transaction.atomic
+def product_change_stage(
+    *, access: ProductAccess, user, to_stage: str, note: str = "", override_reason: str = ""
+) -> StageChange:
+    """Move the product to `to_stage` through the gates of DESIGN.md §4 and record the change.
+
+    Raises GateRefused when a gate refuses and no override is given; only a lead may override,
+    and an override needs a reason. The row lock serialises two people moving the same product.
+    """
+    if not access.can_change_stage:
+        raise PermissionDenied("Only the product's team or a lead can change its stage.")
+    override_reason = override_reason.strip()
+    if override_reason and not access.can_override_gates:
+        raise PermissionDenied("Only a lead can override a stage gate.")
+    if to_stage not in Stage.values:
+        raise ValidationError({"to_stage": "Choose a stage from the list."})
+
+    product = DataProduct.objects.select_for_update().get(pk=access.product.pk)
+    if product.stage == to_stage:
+        raise ValidationError({"to_stage": f"The product is already in {Stage(to_stage).label}."})
+
+    problems = gate_problems(product=product, to_stage=to_stage)
+    if problems and not override_reason:
+        raise GateRefused(to_stage, problems)
+
+    change = StageChange(
+        product=product,
+        from_stage=product.stage,
+        to_stage=to_stage,
+        changed_by=user,
+        note=note.strip(),
+        override_reason=override_reason if problems else "",
+    )
+    change.save()
+    product.stage = to_stage
+    product.save(update_fields=["stage", "updated_at"])
+    access.product.stage = to_stage
+    return change

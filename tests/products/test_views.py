@@ -1,0 +1,389 @@
+import pytest
+from django.test import Client
+
+from products.models import DataProduct, StageChange
+from tests.products.factories import DataProductFactory, UserFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def client_for(user) -> Client:
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+# --- the portfolio overview ------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("who", ["pm", "team_member", "other_pm", "lead", "stakeholder"])
+def test_it_lists_the_product_for_everyone_who_may_see_it(request, product, who):
+    response = client_for(request.getfixturevalue(who)).get("/")
+    assert response.status_code == 200
+    assert b"Churn radar" in response.content
+    assert b"/products/churn-radar/" in response.content
+
+
+def test_it_hides_products_from_an_outsider(product, outsider):
+    response = client_for(outsider).get("/")
+    assert response.status_code == 200
+    assert b"Churn radar" not in response.content
+
+
+def test_it_shows_a_team_member_without_role_only_their_products(product, team_member):
+    DataProductFactory(name="Someone else's model")
+    response = client_for(team_member).get("/")
+    assert b"Churn radar" in response.content
+    assert b"Someone else&#x27;s model" not in response.content
+
+
+def test_it_sends_anonymous_users_to_login(product):
+    for url in ["/", "/products/churn-radar/"]:
+        response = Client().get(url)
+        assert response.status_code == 302
+        assert response["Location"].startswith("/accounts/login/")
+
+
+def test_it_filters_the_portfolio(pm):
+    DataProductFactory(name="Churn radar", kind=DataProduct.Kind.DASHBOARD, owner=pm)
+    DataProductFactory(name="Demand forecast", kind=DataProduct.Kind.ML_MODEL, owner=pm)
+    response = client_for(pm).get("/?kind=ml_model")
+    assert b"Demand forecast" in response.content
+    assert b"Churn radar" not in response.content
+
+
+def test_it_ignores_an_unknown_filter_value(pm, product):
+    response = client_for(pm).get("/?kind=spaceship&domain=nope")
+    assert response.status_code == 200
+    assert b"Churn radar" in response.content
+
+
+# --- the product overview --------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("who", "can_edit", "can_move"),
+    [
+        ("pm", True, True),
+        ("team_member", True, True),
+        ("other_pm", False, False),
+        ("lead", False, True),
+        ("stakeholder", False, False),
+    ],
+)
+def test_it_shows_the_product_with_the_right_controls(request, product, who, can_edit, can_move):
+    response = client_for(request.getfixturevalue(who)).get("/products/churn-radar/")
+    assert response.status_code == 200
+    assert b"Churn radar" in response.content
+    assert b"Spot churn risk early" in response.content
+    assert (b"/products/churn-radar/edit/" in response.content) is can_edit
+    assert (b'action="/products/churn-radar/stage/"' in response.content) is can_move
+
+
+def test_it_offers_the_override_only_to_leads(product, pm, lead):
+    assert b"override_reason" not in client_for(pm).get("/products/churn-radar/").content
+    assert b"override_reason" in client_for(lead).get("/products/churn-radar/").content
+
+
+def test_it_returns_404_to_an_outsider(product, outsider):
+    assert client_for(outsider).get("/products/churn-radar/").status_code == 404
+
+
+def test_it_returns_404_for_an_unknown_product(pm):
+    assert client_for(pm).get("/products/nope/").status_code == 404
+
+
+def test_it_shows_people_and_stage_history(product, pm, team_member):
+    StageChange.objects.create(
+        product=product, from_stage="idea", to_stage="discovery", changed_by=pm, note="Kick-off"
+    )
+    content = client_for(pm).get("/products/churn-radar/").content.decode()
+    assert "Team Member" in content  # the team member's full name
+    assert "Kick-off" in content
+    assert "Idea → <strong>Discovery</strong>" in content
+
+
+# --- creating and editing ----------------------------------------------------------------------
+
+
+def test_it_lets_a_pm_create_a_product(pm):
+    response = client_for(pm).post(
+        "/products/new/",
+        {
+            "name": "Revenue metrics",
+            "kind": "metric_layer",
+            "stage": "idea",
+            "priority": "high",
+            "owner": pm.pk,
+        },
+    )
+    product = DataProduct.objects.get(name="Revenue metrics")
+    assert response.status_code == 302
+    assert response["Location"] == "/products/revenue-metrics/"
+    assert product.slug == "revenue-metrics"
+    assert product.owner == pm
+
+
+def test_it_derives_a_unique_slug(pm, product):
+    client_for(pm).post(
+        "/products/new/",
+        {
+            "name": "Churn radar",
+            "kind": "dashboard",
+            "stage": "idea",
+            "priority": "low",
+            "owner": pm.pk,
+        },
+    )
+    assert DataProduct.objects.filter(slug="churn-radar-2").exists()
+
+
+def test_it_refuses_to_create_a_product_past_the_gates(pm):
+    response = client_for(pm).post(
+        "/products/new/",
+        {
+            "name": "Shortcut",
+            "kind": "dashboard",
+            "stage": "launched",
+            "priority": "low",
+            "owner": pm.pk,
+        },
+    )
+    assert response.status_code == 200
+    assert b"Select a valid choice" in response.content
+    assert not DataProduct.objects.filter(name="Shortcut").exists()
+
+
+def test_it_shows_form_errors_for_bad_input(pm):
+    response = client_for(pm).post(
+        "/products/new/", {"name": "", "kind": "spaceship", "target_users": "-3"}
+    )
+    assert response.status_code == 200
+    assert b"This field is required" in response.content
+    assert DataProduct.objects.count() == 0
+
+
+@pytest.mark.parametrize("who", ["lead", "stakeholder", "outsider"])
+def test_it_refuses_product_creation_to_non_pms(request, who):
+    client = client_for(request.getfixturevalue(who))
+    assert client.get("/products/new/").status_code == 403
+    response = client.post(
+        "/products/new/", {"name": "X", "kind": "dashboard", "stage": "idea", "priority": "low"}
+    )
+    assert response.status_code == 403
+    assert DataProduct.objects.count() == 0
+
+
+@pytest.mark.parametrize("who", ["pm", "team_member"])
+def test_it_lets_the_team_edit_the_product(request, product, who):
+    client = client_for(request.getfixturevalue(who))
+    assert client.get("/products/churn-radar/edit/").status_code == 200
+    response = client.post(
+        "/products/churn-radar/edit/",
+        {
+            "name": "Churn radar",
+            "slug": "churn-radar",
+            "kind": "dashboard",
+            "priority": "high",
+            "owner": product.owner_id,
+            "purpose": "New purpose",
+            "target_users": "55",
+        },
+    )
+    assert response.status_code == 302
+    product.refresh_from_db()
+    assert product.purpose == "New purpose"
+    assert product.target_users == 55
+    assert product.priority == "high"
+
+
+@pytest.mark.parametrize(
+    ("who", "status"), [("other_pm", 403), ("lead", 403), ("stakeholder", 403), ("outsider", 404)]
+)
+def test_it_refuses_edits_from_outside_the_team(request, product, who, status):
+    client = client_for(request.getfixturevalue(who))
+    assert client.get("/products/churn-radar/edit/").status_code == status
+    response = client.post(
+        "/products/churn-radar/edit/",
+        {
+            "name": "Hijacked",
+            "slug": "churn-radar",
+            "kind": "dashboard",
+            "priority": "high",
+            "owner": product.owner_id,
+        },
+    )
+    assert response.status_code == status
+    product.refresh_from_db()
+    assert product.name == "Churn radar"
+
+
+def test_it_refuses_a_slug_taken_by_another_product(pm, product):
+    DataProductFactory(slug="taken", owner=pm)
+    response = client_for(pm).post(
+        "/products/churn-radar/edit/",
+        {
+            "name": "Churn radar",
+            "slug": "taken",
+            "kind": "dashboard",
+            "priority": "high",
+            "owner": pm.pk,
+        },
+    )
+    assert response.status_code == 200
+    assert b"already exists" in response.content
+    product.refresh_from_db()
+    assert product.slug == "churn-radar"
+
+
+# --- stage changes -----------------------------------------------------------------------------
+
+
+def test_it_moves_a_product_and_records_who_and_why(product, pm):
+    response = client_for(pm).post(
+        "/products/churn-radar/stage/", {"to_stage": "definition", "note": "Problem is clear"}
+    )
+    assert response.status_code == 302
+    product.refresh_from_db()
+    assert product.stage == "definition"
+    change = StageChange.objects.get(product=product)
+    assert (change.from_stage, change.to_stage, change.changed_by, change.note) == (
+        "discovery",
+        "definition",
+        pm,
+        "Problem is clear",
+    )
+    assert change.override_reason == ""
+
+
+def test_it_shows_the_gate_refusal_on_the_full_page(product, pm):
+    response = client_for(pm).post("/products/churn-radar/stage/", {"to_stage": "build"})
+    assert response.status_code == 200
+    assert b"<html" in response.content
+    assert b"Not moved to Build" in response.content
+    assert b"Build needs it has no Definition of Done yet" in response.content
+    product.refresh_from_db()
+    assert product.stage == "discovery"
+    assert not StageChange.objects.exists()
+
+
+def test_it_answers_htmx_with_the_stage_panel_only(product, pm):
+    response = client_for(pm).post(
+        "/products/churn-radar/stage/", {"to_stage": "definition"}, HTTP_HX_REQUEST="true"
+    )
+    assert response.status_code == 200
+    assert b"<html" not in response.content
+    assert b'id="stage-panel"' in response.content
+    assert b"Discovery \xe2\x86\x92 <strong>Definition</strong>" in response.content
+
+
+def test_it_answers_a_refused_htmx_move_with_the_panel_and_reasons(product, pm):
+    response = client_for(pm).post(
+        "/products/churn-radar/stage/", {"to_stage": "launched"}, HTTP_HX_REQUEST="true"
+    )
+    assert b"<html" not in response.content
+    assert b"Launch needs no concluded pilot" in response.content
+
+
+def test_it_ignores_an_override_reason_from_a_pm(product, pm):
+    client_for(pm).post(
+        "/products/churn-radar/stage/", {"to_stage": "build", "override_reason": "trust me"}
+    )
+    product.refresh_from_db()
+    assert product.stage == "discovery"
+
+
+def test_it_records_a_leads_override(product, lead):
+    response = client_for(lead).post(
+        "/products/churn-radar/stage/",
+        {"to_stage": "build", "override_reason": "Regulator deadline; DoD follows this week"},
+    )
+    assert response.status_code == 302
+    product.refresh_from_db()
+    assert product.stage == "build"
+    change = StageChange.objects.get(product=product)
+    assert change.override_reason == "Regulator deadline; DoD follows this week"
+    assert change.changed_by == lead
+
+
+def test_it_rejects_an_unknown_stage(product, pm):
+    response = client_for(pm).post("/products/churn-radar/stage/", {"to_stage": "moon"})
+    assert response.status_code == 200
+    assert b"Select a valid choice" in response.content
+    assert not StageChange.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("who", "status"), [("other_pm", 403), ("stakeholder", 403), ("outsider", 404)]
+)
+def test_it_refuses_stage_changes_from_outside_the_team(request, product, who, status):
+    response = client_for(request.getfixturevalue(who)).post(
+        "/products/churn-radar/stage/", {"to_stage": "definition"}
+    )
+    assert response.status_code == status
+    product.refresh_from_db()
+    assert product.stage == "discovery"
+
+
+def test_it_refuses_get_on_the_stage_endpoint(product, pm):
+    assert client_for(pm).get("/products/churn-radar/stage/").status_code == 405
+
+
+# --- health check and login --------------------------------------------------------------------
+
+
+def test_healthz_answers_without_login():
+    response = Client().get("/healthz")
+    assert response.status_code == 200
+    assert response.json()["database"] == "ok"
+
+
+def test_it_logs_a_user_in_and_out(pm):
+    client = Client()
+    response = client.post("/accounts/login/", {"username": "pm", "password": "pw-for-tests"})
+    assert response.status_code == 302
+    assert client.get("/").status_code == 200
+    client.post("/accounts/logout/")
+    assert client.get("/").status_code == 302
+
+
+def test_it_refuses_a_wrong_password(pm):
+    response = Client().post("/accounts/login/", {"username": "pm", "password": "nope"})
+    assert response.status_code == 200
+    assert b"Please enter a correct username and password" in response.content
+
+
+# --- query counts ------------------------------------------------------------------------------
+
+
+def _portfolio(size: int, owner):
+    domain_owner = UserFactory()
+    for _ in range(size):
+        DataProductFactory(owner=owner, domain__owner=domain_owner)
+
+
+@pytest.mark.parametrize("size", [10, 200])
+def test_the_portfolio_query_count_does_not_grow(django_assert_num_queries, pm, size):
+    _portfolio(size, pm)
+    client = client_for(pm)
+    # session, user, user's roles, domains for the filter, count, the page of products (with
+    # owner and domain joined).
+    with django_assert_num_queries(6):
+        assert client.get("/").status_code == 200
+
+
+@pytest.mark.parametrize("size", [10, 200])
+def test_the_product_page_query_count_does_not_grow(django_assert_num_queries, pm, size):
+    _portfolio(size, pm)
+    product = DataProduct.objects.first()
+    for user in UserFactory.create_batch(size // 10):
+        product.team_members.add(user)
+        StageChange.objects.create(
+            product=product, from_stage="idea", to_stage="discovery", changed_by=user
+        )
+    client = client_for(pm)
+    # session, user, product with access, roles, team, stakeholders, history, and the next
+    # gate's two checks (definition of done, measurable KPI) when the next stage is build.
+    expected = 7 + (2 if product.stage == "definition" else 0)
+    with django_assert_num_queries(expected):
+        assert client.get(f"/products/{product.slug}/").status_code == 200
