@@ -68,11 +68,7 @@ def product_create(*, product: DataProduct, team_members=(), stakeholders=()) ->
     A new product starts before any gate, so nobody can create a launched product out of thin air.
     """
     if product.stage not in START_STAGES:
-        raise ValidationError(
-            {
-                "stage": "A new product starts in idea, discovery or definition; later stages have gates."
-            }
-        )
+        raise ValidationError({"stage": "A new product starts before the gated stages."})
     if not product.slug:
         product.slug = unique_product_slug(product.name)
     product.full_clean()
