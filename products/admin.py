@@ -5,6 +5,17 @@ from products.models import Alert, DataProduct, Domain, ScoreSnapshot, StageChan
 TIMESTAMPS = ("created_at", "updated_at")
 
 
+class RecordedHistoryAdmin(admin.ModelAdmin):
+    """History that dpm writes itself (stage moves, score changes): readable, never forged or
+    rewritten by hand, so an audit can trust it."""
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+
 @admin.register(Domain)
 class DomainAdmin(admin.ModelAdmin):
     list_display = ["name", "slug", "owner"]
@@ -98,7 +109,7 @@ class DataProductAdmin(admin.ModelAdmin):
 
 
 @admin.register(StageChange)
-class StageChangeAdmin(admin.ModelAdmin):
+class StageChangeAdmin(RecordedHistoryAdmin):
     list_display = ["product", "from_stage", "to_stage", "changed_by", "overridden", "created_at"]
     list_filter = ["to_stage", "from_stage"]
     list_select_related = ["product", "changed_by"]
@@ -164,7 +175,7 @@ class AlertAdmin(admin.ModelAdmin):
 
 
 @admin.register(ScoreSnapshot)
-class ScoreSnapshotAdmin(admin.ModelAdmin):
+class ScoreSnapshotAdmin(RecordedHistoryAdmin):
     """Daily history written by the recompute service; the figures are not edited by hand."""
 
     list_display = ["product", "day", "health_score", "health_status", "opportunity_score"]

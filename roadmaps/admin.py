@@ -1,0 +1,88 @@
+from django.contrib import admin
+
+from products.admin import RecordedHistoryAdmin
+from roadmaps.models import RoadmapItem, ScoreChange, ScoringModel
+
+TIMESTAMPS = ("created_at", "updated_at")
+
+
+@admin.register(ScoringModel)
+class ScoringModelAdmin(admin.ModelAdmin):
+    list_display = ["name", "framework", "is_active", "cost_top_points", "updated_at"]
+    list_filter = ["framework", "is_active"]
+    search_fields = ["name"]
+    readonly_fields = TIMESTAMPS
+
+
+@admin.register(RoadmapItem)
+class RoadmapItemAdmin(admin.ModelAdmin):
+    list_display = [
+        "title",
+        "product",
+        "horizon",
+        "status",
+        "solution_type",
+        "impact",
+        "effort",
+        "score",
+        "scored_at",
+    ]
+    list_filter = [
+        "horizon",
+        "status",
+        "solution_type",
+        "effort",
+        "impact",
+        ("product", admin.RelatedOnlyFieldListFilter),
+    ]
+    list_select_related = ["product"]
+    search_fields = ["title", "problem", "proposed_solution", "product__name"]
+    autocomplete_fields = ["product", "why_chain"]
+    filter_horizontal = ["hypotheses"]
+    readonly_fields = ("score", "score_breakdown", "scored_at", *TIMESTAMPS)
+    fieldsets = [
+        (None, {"fields": ["product", "title", "horizon", "status", "position"]}),
+        (
+            "Problem and solution",
+            {
+                "fields": [
+                    "problem",
+                    "proposed_solution",
+                    "solution_type",
+                    "decision_note",
+                    "hypotheses",
+                    "why_chain",
+                ]
+            },
+        ),
+        (
+            "Scoring inputs",
+            {
+                "fields": [
+                    "impact",
+                    "reach",
+                    "effort",
+                    "time_criticality",
+                    "risk_reduction",
+                    "build_cost",
+                    "run_cost_yearly",
+                    "confidence_override",
+                    "confidence_reason",
+                ]
+            },
+        ),
+        ("Computed score", {"fields": ["score", "score_breakdown", "scored_at"]}),
+        ("Record", {"fields": list(TIMESTAMPS)}),
+    ]
+
+
+@admin.register(ScoreChange)
+class ScoreChangeAdmin(RecordedHistoryAdmin):
+    """The score history written by the scoring service; the figures are not edited by hand."""
+
+    list_display = ["item", "previous_score", "score", "changed_by", "created_at"]
+    list_select_related = ["item", "changed_by"]
+    search_fields = ["item__title", "item__product__name"]
+    date_hierarchy = "created_at"
+    autocomplete_fields = ["item", "changed_by"]
+    readonly_fields = ("score", "previous_score", "inputs", "changed_inputs", *TIMESTAMPS)
