@@ -128,7 +128,13 @@ class Feedback(TimeStampedModel):
     class Meta:
         ordering = ["product", "-given_at"]
         verbose_name_plural = "feedback"
-        constraints = [range_constraint("rating", 1, 5, "adoption_feedback_rating_range")]
+        constraints = [
+            range_constraint("rating", 1, 5, "adoption_feedback_rating_range"),
+            models.CheckConstraint(
+                condition=models.Q(user__isnull=False) | ~models.Q(author_name=""),
+                name="adoption_feedback_has_author",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.rating}/5: {self.text[:60]}"

@@ -253,6 +253,7 @@ class Why(TimeStampedModel):
     class Meta:
         ordering = ["chain", "position", "pk"]
         verbose_name_plural = "whys"
+        constraints = [range_constraint("position", 1, None, "discovery_why_position_positive")]
 
     def __str__(self) -> str:
         return f"Why {self.position}: {self.text[:60]}"

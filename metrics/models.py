@@ -170,6 +170,11 @@ class ServiceLevel(TimeStampedModel):
                 "indicator", ServiceLevelIndicator, "metrics_servicelevel_indicator_valid"
             ),
             range_constraint("objective", 0, None, "metrics_servicelevel_objective_range"),
+            # Freshness is a lag in hours; the other indicators are percentages.
+            models.CheckConstraint(
+                condition=Q(indicator=ServiceLevelIndicator.FRESHNESS) | Q(objective__lte=100),
+                name="metrics_servicelevel_rate_at_most_100",
+            ),
             models.UniqueConstraint(
                 fields=["product", "indicator"], name="metrics_servicelevel_unique_indicator"
             ),
@@ -278,16 +283,19 @@ class Experiment(TimeStampedModel):
                 condition=Q(decision="") | Q(decision__in=ExperimentDecision.values),
                 name="metrics_experiment_decision_valid",
             ),
+            # A decision closes an experiment: it is taken on a concluded one.
+            models.CheckConstraint(
+                condition=Q(decision="") | Q(status=ExperimentStatus.CONCLUDED),
+                name="metrics_experiment_decided_when_concluded",
+            ),
             models.CheckConstraint(
                 condition=Q(control_conversions__isnull=True)
-                | Q(control_n__isnull=True)
-                | Q(control_conversions__lte=F("control_n")),
+                | Q(control_n__isnull=False, control_conversions__lte=F("control_n")),
                 name="metrics_experiment_control_conversions_le_n",
             ),
             models.CheckConstraint(
                 condition=Q(variant_conversions__isnull=True)
-                | Q(variant_n__isnull=True)
-                | Q(variant_conversions__lte=F("variant_n")),
+                | Q(variant_n__isnull=False, variant_conversions__lte=F("variant_n")),
                 name="metrics_experiment_variant_conversions_le_n",
             ),
             range_constraint(

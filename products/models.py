@@ -277,6 +277,10 @@ class Alert(TimeStampedModel):
                 condition=Q(resolved_at__isnull=True),
                 name="products_alert_one_open_per_subject",
             ),
+            models.CheckConstraint(
+                condition=Q(resolved_at__isnull=True) | Q(resolved_at__gte=models.F("opened_at")),
+                name="products_alert_resolved_after_opened",
+            ),
         ]
         indexes = [
             # The alerts page and the navigation count read open alerts per product.

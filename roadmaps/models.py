@@ -48,6 +48,7 @@ class ScoringModel(TimeStampedModel):
                 condition=Q(is_active=True),
                 name="roadmaps_scoringmodel_one_active",
             ),
+            range_constraint("cost_top_points", 1, None, "roadmaps_scoringmodel_cost_top_positive"),
         ]
 
     def __str__(self) -> str:

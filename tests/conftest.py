@@ -91,7 +91,7 @@ def make_user(django_user_model, username: str, *groups: str, **extra):
         **extra,
     )
     for name in groups:
-        user.groups.add(Group.objects.get(name=name))
+        user.groups.add(Group.objects.get_or_create(name=name)[0])
     return user
 
 

@@ -1,0 +1,27 @@
+import pytest
+from django.core.management import call_command
+
+from products.models import DataProduct
+from tests.e2e.conftest import log_in
+
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+]
+
+
+def test_the_demo_pm_logs_in_and_sees_the_portfolio(browser_page, live_server):
+    call_command("seed_demo", force=True, verbosity=0)
+    page = browser_page
+
+    log_in(page, live_server, "pm")
+
+    page.wait_for_url(f"{live_server.url}/")
+    assert page.get_by_role("heading", name="Portfolio").is_visible()
+    names = page.locator("table.table tbody tr td:first-child a").all_inner_texts()
+    assert len(names) == DataProduct.objects.count() >= 8
+    assert sorted(names) == sorted(DataProduct.objects.values_list("name", flat=True))
+
+    page.get_by_role("link", name=names[0]).click()
+    assert page.get_by_role("heading", name=names[0]).is_visible()
+    assert page.get_by_role("heading", name="Stage").is_visible()
