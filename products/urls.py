@@ -5,6 +5,7 @@ from products import views
 app_name = "products"
 urlpatterns = [
     path("", views.portfolio, name="portfolio"),
+    path("alerts/", views.alerts, name="alerts"),
     path("products/new/", views.product_new, name="new"),
     path("products/<slug:slug>/", views.product_detail, name="detail"),
     path("products/<slug:slug>/edit/", views.product_edit, name="edit"),

@@ -8,7 +8,7 @@ from dpm.http import AuthedRequest
 from products import roles
 from products.access import get_product_for_user, require_pm
 from products.forms import PortfolioFilterForm, ProductForm, StageChangeForm
-from products.models import DataProduct
+from products.models import Alert, DataProduct
 from products.services import (
     STAGE_ORDER,
     GateRefused,
@@ -18,6 +18,7 @@ from products.services import (
 )
 
 PORTFOLIO_PAGE_SIZE = 50
+ALERTS_PAGE_SIZE = 50
 
 
 @require_http_methods(["GET", "HEAD"])
@@ -127,3 +128,16 @@ def product_stage(request: AuthedRequest, slug: str):
     context = _detail_context(access, stage_form=form, refused=refused)
     template = "products/detail.html#stage-panel" if request.htmx else "products/detail.html"
     return render(request, template, context)
+
+
+@require_http_methods(["GET", "HEAD"])
+def alerts(request: AuthedRequest):
+    """Open alerts on the products the user may see, errors first."""
+    open_alerts = (
+        Alert.objects.open()
+        .visible_to(request.user)
+        .select_related("product")
+        .order_by("severity", "-opened_at", "-pk")  # "error" sorts before "warning"
+    )
+    page = Paginator(open_alerts, ALERTS_PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "products/alerts.html", {"page": page})

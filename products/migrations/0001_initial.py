@@ -6,164 +6,559 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('contenttypes', '0002_remove_content_type_name'),
+        ("contenttypes", "0002_remove_content_type_name"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Domain',
+            name="Domain",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('name', models.CharField(max_length=100, unique=True)),
-                ('slug', models.SlugField(max_length=100, unique=True)),
-                ('description', models.TextField(blank=True)),
-                ('owner', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='owned_domains', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                ("name", models.CharField(max_length=100, unique=True)),
+                ("slug", models.SlugField(max_length=100, unique=True)),
+                ("description", models.TextField(blank=True)),
+                (
+                    "owner",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="owned_domains",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'ordering': ['name'],
+                "ordering": ["name"],
             },
         ),
         migrations.CreateModel(
-            name='DataProduct',
+            name="DataProduct",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('name', models.CharField(max_length=120)),
-                ('slug', models.SlugField(max_length=120, unique=True)),
-                ('kind', models.CharField(choices=[('dashboard', 'Dashboard'), ('report', 'Report'), ('metric_layer', 'Metric layer'), ('dataset', 'Dataset'), ('event_stream', 'Event stream'), ('ml_model', 'ML model'), ('data_api', 'Data API'), ('mlops_platform', 'MLOps platform'), ('other', 'Other')], max_length=20)),
-                ('stage', models.CharField(choices=[('idea', 'Idea'), ('discovery', 'Discovery'), ('definition', 'Definition'), ('build', 'Build'), ('pilot', 'Pilot'), ('launched', 'Launched'), ('retired', 'Retired')], default='idea', max_length=12)),
-                ('purpose', models.TextField(blank=True, help_text='The user problem this product solves.')),
-                ('decision', models.TextField(blank=True, help_text='The decision or workflow the product serves.')),
-                ('decision_meeting', models.CharField(blank=True, help_text='The meeting or moment where that decision is made.', max_length=200)),
-                ('target_users', models.PositiveIntegerField(blank=True, help_text='How many people should use it.', null=True)),
-                ('priority', models.CharField(choices=[('critical', 'Critical'), ('high', 'High'), ('medium', 'Medium'), ('low', 'Low')], default='medium', max_length=10)),
-                ('last_reviewed_at', models.DateTimeField(blank=True, null=True)),
-                ('health_score', models.FloatField(blank=True, editable=False, null=True)),
-                ('health_status', models.CharField(choices=[('healthy', 'Healthy'), ('caution', 'Caution'), ('at_risk', 'At risk'), ('unknown', 'Unknown')], default='unknown', editable=False, max_length=10)),
-                ('opportunity_score', models.FloatField(blank=True, editable=False, null=True)),
-                ('scores_computed_at', models.DateTimeField(blank=True, editable=False, null=True)),
-                ('owner', models.ForeignKey(help_text='The product manager: owns the why and the what.', on_delete=django.db.models.deletion.PROTECT, related_name='owned_products', to=settings.AUTH_USER_MODEL)),
-                ('stakeholders', models.ManyToManyField(blank=True, related_name='stakeholder_products', to=settings.AUTH_USER_MODEL)),
-                ('team_members', models.ManyToManyField(blank=True, related_name='team_products', to=settings.AUTH_USER_MODEL)),
-                ('tech_lead', models.ForeignKey(blank=True, help_text='Leads the how.', null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='tech_led_products', to=settings.AUTH_USER_MODEL)),
-                ('domain', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='products', to='products.domain')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                ("name", models.CharField(max_length=120)),
+                ("slug", models.SlugField(max_length=120, unique=True)),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("dashboard", "Dashboard"),
+                            ("report", "Report"),
+                            ("metric_layer", "Metric layer"),
+                            ("dataset", "Dataset"),
+                            ("event_stream", "Event stream"),
+                            ("ml_model", "ML model"),
+                            ("data_api", "Data API"),
+                            ("mlops_platform", "MLOps platform"),
+                            ("other", "Other"),
+                        ],
+                        max_length=20,
+                    ),
+                ),
+                (
+                    "stage",
+                    models.CharField(
+                        choices=[
+                            ("idea", "Idea"),
+                            ("discovery", "Discovery"),
+                            ("definition", "Definition"),
+                            ("build", "Build"),
+                            ("pilot", "Pilot"),
+                            ("launched", "Launched"),
+                            ("retired", "Retired"),
+                        ],
+                        default="idea",
+                        max_length=12,
+                    ),
+                ),
+                (
+                    "purpose",
+                    models.TextField(blank=True, help_text="The user problem this product solves."),
+                ),
+                (
+                    "decision",
+                    models.TextField(
+                        blank=True, help_text="The decision or workflow the product serves."
+                    ),
+                ),
+                (
+                    "decision_meeting",
+                    models.CharField(
+                        blank=True,
+                        help_text="The meeting or moment where that decision is made.",
+                        max_length=200,
+                    ),
+                ),
+                (
+                    "target_users",
+                    models.PositiveIntegerField(
+                        blank=True, help_text="How many people should use it.", null=True
+                    ),
+                ),
+                (
+                    "priority",
+                    models.CharField(
+                        choices=[
+                            ("critical", "Critical"),
+                            ("high", "High"),
+                            ("medium", "Medium"),
+                            ("low", "Low"),
+                        ],
+                        default="medium",
+                        max_length=10,
+                    ),
+                ),
+                ("last_reviewed_at", models.DateTimeField(blank=True, null=True)),
+                ("health_score", models.FloatField(blank=True, editable=False, null=True)),
+                (
+                    "health_status",
+                    models.CharField(
+                        choices=[
+                            ("healthy", "Healthy"),
+                            ("caution", "Caution"),
+                            ("at_risk", "At risk"),
+                            ("unknown", "Unknown"),
+                        ],
+                        default="unknown",
+                        editable=False,
+                        max_length=10,
+                    ),
+                ),
+                ("opportunity_score", models.FloatField(blank=True, editable=False, null=True)),
+                ("scores_computed_at", models.DateTimeField(blank=True, editable=False, null=True)),
+                (
+                    "owner",
+                    models.ForeignKey(
+                        help_text="The product manager: owns the why and the what.",
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="owned_products",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "stakeholders",
+                    models.ManyToManyField(
+                        blank=True, related_name="stakeholder_products", to=settings.AUTH_USER_MODEL
+                    ),
+                ),
+                (
+                    "team_members",
+                    models.ManyToManyField(
+                        blank=True, related_name="team_products", to=settings.AUTH_USER_MODEL
+                    ),
+                ),
+                (
+                    "tech_lead",
+                    models.ForeignKey(
+                        blank=True,
+                        help_text="Leads the how.",
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="tech_led_products",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "domain",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="products",
+                        to="products.domain",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['name'],
+                "ordering": ["name"],
             },
         ),
         migrations.CreateModel(
-            name='ScoreSnapshot',
+            name="ScoreSnapshot",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('day', models.DateField()),
-                ('health_score', models.FloatField(blank=True, null=True)),
-                ('health_status', models.CharField(choices=[('healthy', 'Healthy'), ('caution', 'Caution'), ('at_risk', 'At risk'), ('unknown', 'Unknown')], default='unknown', max_length=10)),
-                ('opportunity_score', models.FloatField(blank=True, null=True)),
-                ('product', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='score_history', to='products.dataproduct')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                ("day", models.DateField()),
+                ("health_score", models.FloatField(blank=True, null=True)),
+                (
+                    "health_status",
+                    models.CharField(
+                        choices=[
+                            ("healthy", "Healthy"),
+                            ("caution", "Caution"),
+                            ("at_risk", "At risk"),
+                            ("unknown", "Unknown"),
+                        ],
+                        default="unknown",
+                        max_length=10,
+                    ),
+                ),
+                ("opportunity_score", models.FloatField(blank=True, null=True)),
+                (
+                    "product",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="score_history",
+                        to="products.dataproduct",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['product', '-day'],
+                "ordering": ["product", "-day"],
             },
         ),
         migrations.CreateModel(
-            name='StageChange',
+            name="StageChange",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('from_stage', models.CharField(choices=[('idea', 'Idea'), ('discovery', 'Discovery'), ('definition', 'Definition'), ('build', 'Build'), ('pilot', 'Pilot'), ('launched', 'Launched'), ('retired', 'Retired')], max_length=12)),
-                ('to_stage', models.CharField(choices=[('idea', 'Idea'), ('discovery', 'Discovery'), ('definition', 'Definition'), ('build', 'Build'), ('pilot', 'Pilot'), ('launched', 'Launched'), ('retired', 'Retired')], max_length=12)),
-                ('note', models.TextField(blank=True)),
-                ('override_reason', models.TextField(blank=True, help_text='Set when a lead moved the product past a gate that refused.')),
-                ('changed_by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('product', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='stage_changes', to='products.dataproduct')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                (
+                    "from_stage",
+                    models.CharField(
+                        choices=[
+                            ("idea", "Idea"),
+                            ("discovery", "Discovery"),
+                            ("definition", "Definition"),
+                            ("build", "Build"),
+                            ("pilot", "Pilot"),
+                            ("launched", "Launched"),
+                            ("retired", "Retired"),
+                        ],
+                        max_length=12,
+                    ),
+                ),
+                (
+                    "to_stage",
+                    models.CharField(
+                        choices=[
+                            ("idea", "Idea"),
+                            ("discovery", "Discovery"),
+                            ("definition", "Definition"),
+                            ("build", "Build"),
+                            ("pilot", "Pilot"),
+                            ("launched", "Launched"),
+                            ("retired", "Retired"),
+                        ],
+                        max_length=12,
+                    ),
+                ),
+                ("note", models.TextField(blank=True)),
+                (
+                    "override_reason",
+                    models.TextField(
+                        blank=True,
+                        help_text="Set when a lead moved the product past a gate that refused.",
+                    ),
+                ),
+                (
+                    "changed_by",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "product",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="stage_changes",
+                        to="products.dataproduct",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-created_at', '-pk'],
+                "ordering": ["-created_at", "-pk"],
             },
         ),
         migrations.CreateModel(
-            name='Alert',
+            name="Alert",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('kind', models.CharField(choices=[('product_not_reviewed', 'Product not reviewed'), ('kpi_not_measured', 'KPI not measured'), ('hypothesis_stale', 'Hypothesis stuck in testing'), ('discovery_stale', 'Discovery without interviews'), ('item_stale', 'Roadmap item stuck in progress'), ('pilot_undecided', 'Pilot ended without a decision'), ('adoption_drop', 'Adoption dropped')], max_length=24)),
-                ('subject_id', models.PositiveBigIntegerField()),
-                ('severity', models.CharField(choices=[('warning', 'Warning'), ('error', 'Error')], max_length=10)),
-                ('message', models.TextField()),
-                ('opened_at', models.DateTimeField()),
-                ('acknowledged_at', models.DateTimeField(blank=True, null=True)),
-                ('acknowledge_note', models.TextField(blank=True)),
-                ('resolved_at', models.DateTimeField(blank=True, null=True)),
-                ('owner_notified_at', models.DateTimeField(blank=True, null=True)),
-                ('acknowledged_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='acknowledged_alerts', to=settings.AUTH_USER_MODEL)),
-                ('subject_type', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='contenttypes.contenttype')),
-                ('product', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='alerts', to='products.dataproduct')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("product_not_reviewed", "Product not reviewed"),
+                            ("kpi_not_measured", "KPI not measured"),
+                            ("hypothesis_stale", "Hypothesis stuck in testing"),
+                            ("discovery_stale", "Discovery without interviews"),
+                            ("item_stale", "Roadmap item stuck in progress"),
+                            ("pilot_undecided", "Pilot ended without a decision"),
+                            ("adoption_drop", "Adoption dropped"),
+                        ],
+                        max_length=24,
+                    ),
+                ),
+                ("subject_id", models.PositiveBigIntegerField()),
+                (
+                    "severity",
+                    models.CharField(
+                        choices=[("warning", "Warning"), ("error", "Error")], max_length=10
+                    ),
+                ),
+                ("message", models.TextField()),
+                ("opened_at", models.DateTimeField()),
+                ("acknowledged_at", models.DateTimeField(blank=True, null=True)),
+                ("acknowledge_note", models.TextField(blank=True)),
+                ("resolved_at", models.DateTimeField(blank=True, null=True)),
+                ("owner_notified_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "acknowledged_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="acknowledged_alerts",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "subject_type",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="contenttypes.contenttype",
+                    ),
+                ),
+                (
+                    "product",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="alerts",
+                        to="products.dataproduct",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-opened_at', '-pk'],
-                'indexes': [models.Index(condition=models.Q(('resolved_at__isnull', True)), fields=['product', 'severity'], name='products_alert_open_idx')],
-                'constraints': [models.CheckConstraint(condition=models.Q(('kind__in', ['product_not_reviewed', 'kpi_not_measured', 'hypothesis_stale', 'discovery_stale', 'item_stale', 'pilot_undecided', 'adoption_drop'])), name='products_alert_kind_valid'), models.CheckConstraint(condition=models.Q(('severity__in', ['warning', 'error'])), name='products_alert_severity_valid'), models.UniqueConstraint(condition=models.Q(('resolved_at__isnull', True)), fields=('kind', 'subject_type', 'subject_id'), name='products_alert_one_open_per_subject'), models.CheckConstraint(condition=models.Q(('resolved_at__isnull', True), ('resolved_at__gte', models.F('opened_at')), _connector='OR'), name='products_alert_resolved_after_opened')],
+                "ordering": ["-opened_at", "-pk"],
+                "indexes": [
+                    models.Index(
+                        condition=models.Q(("resolved_at__isnull", True)),
+                        fields=["product", "severity"],
+                        name="products_alert_open_idx",
+                    )
+                ],
+                "constraints": [
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            (
+                                "kind__in",
+                                [
+                                    "product_not_reviewed",
+                                    "kpi_not_measured",
+                                    "hypothesis_stale",
+                                    "discovery_stale",
+                                    "item_stale",
+                                    "pilot_undecided",
+                                    "adoption_drop",
+                                ],
+                            )
+                        ),
+                        name="products_alert_kind_valid",
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(("severity__in", ["warning", "error"])),
+                        name="products_alert_severity_valid",
+                    ),
+                    models.UniqueConstraint(
+                        condition=models.Q(("resolved_at__isnull", True)),
+                        fields=("kind", "subject_type", "subject_id"),
+                        name="products_alert_one_open_per_subject",
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            ("resolved_at__isnull", True),
+                            ("resolved_at__gte", models.F("opened_at")),
+                            _connector="OR",
+                        ),
+                        name="products_alert_resolved_after_opened",
+                    ),
+                ],
             },
         ),
         migrations.AddIndex(
-            model_name='dataproduct',
-            index=models.Index(fields=['-opportunity_score'], name='products_dp_opportunity_idx'),
+            model_name="dataproduct",
+            index=models.Index(fields=["-opportunity_score"], name="products_dp_opportunity_idx"),
         ),
         migrations.AddConstraint(
-            model_name='dataproduct',
-            constraint=models.CheckConstraint(condition=models.Q(('kind__in', ['dashboard', 'report', 'metric_layer', 'dataset', 'event_stream', 'ml_model', 'data_api', 'mlops_platform', 'other'])), name='products_dataproduct_kind_valid'),
+            model_name="dataproduct",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    (
+                        "kind__in",
+                        [
+                            "dashboard",
+                            "report",
+                            "metric_layer",
+                            "dataset",
+                            "event_stream",
+                            "ml_model",
+                            "data_api",
+                            "mlops_platform",
+                            "other",
+                        ],
+                    )
+                ),
+                name="products_dataproduct_kind_valid",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='dataproduct',
-            constraint=models.CheckConstraint(condition=models.Q(('stage__in', ['idea', 'discovery', 'definition', 'build', 'pilot', 'launched', 'retired'])), name='products_dataproduct_stage_valid'),
+            model_name="dataproduct",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    (
+                        "stage__in",
+                        [
+                            "idea",
+                            "discovery",
+                            "definition",
+                            "build",
+                            "pilot",
+                            "launched",
+                            "retired",
+                        ],
+                    )
+                ),
+                name="products_dataproduct_stage_valid",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='dataproduct',
-            constraint=models.CheckConstraint(condition=models.Q(('priority__in', ['critical', 'high', 'medium', 'low'])), name='products_dataproduct_priority_valid'),
+            model_name="dataproduct",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("priority__in", ["critical", "high", "medium", "low"])),
+                name="products_dataproduct_priority_valid",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='dataproduct',
-            constraint=models.CheckConstraint(condition=models.Q(('health_status__in', ['healthy', 'caution', 'at_risk', 'unknown'])), name='products_dataproduct_health_status_valid'),
+            model_name="dataproduct",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("health_status__in", ["healthy", "caution", "at_risk", "unknown"])
+                ),
+                name="products_dataproduct_health_status_valid",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='dataproduct',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('health_score__gte', 0), ('health_score__lte', 100)), ('health_score__isnull', True), _connector='OR'), name='products_dataproduct_health_score_range'),
+            model_name="dataproduct",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(("health_score__gte", 0), ("health_score__lte", 100)),
+                    ("health_score__isnull", True),
+                    _connector="OR",
+                ),
+                name="products_dataproduct_health_score_range",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='scoresnapshot',
-            constraint=models.UniqueConstraint(fields=('product', 'day'), name='products_scoresnapshot_daily'),
+            model_name="scoresnapshot",
+            constraint=models.UniqueConstraint(
+                fields=("product", "day"), name="products_scoresnapshot_daily"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='scoresnapshot',
-            constraint=models.CheckConstraint(condition=models.Q(('health_status__in', ['healthy', 'caution', 'at_risk', 'unknown'])), name='products_scoresnapshot_status_valid'),
+            model_name="scoresnapshot",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("health_status__in", ["healthy", "caution", "at_risk", "unknown"])
+                ),
+                name="products_scoresnapshot_status_valid",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='scoresnapshot',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('health_score__gte', 0), ('health_score__lte', 100)), ('health_score__isnull', True), _connector='OR'), name='products_scoresnapshot_health_range'),
+            model_name="scoresnapshot",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(("health_score__gte", 0), ("health_score__lte", 100)),
+                    ("health_score__isnull", True),
+                    _connector="OR",
+                ),
+                name="products_scoresnapshot_health_range",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='stagechange',
-            constraint=models.CheckConstraint(condition=models.Q(('from_stage__in', ['idea', 'discovery', 'definition', 'build', 'pilot', 'launched', 'retired'])), name='products_stagechange_from_valid'),
+            model_name="stagechange",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    (
+                        "from_stage__in",
+                        [
+                            "idea",
+                            "discovery",
+                            "definition",
+                            "build",
+                            "pilot",
+                            "launched",
+                            "retired",
+                        ],
+                    )
+                ),
+                name="products_stagechange_from_valid",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='stagechange',
-            constraint=models.CheckConstraint(condition=models.Q(('to_stage__in', ['idea', 'discovery', 'definition', 'build', 'pilot', 'launched', 'retired'])), name='products_stagechange_to_valid'),
+            model_name="stagechange",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    (
+                        "to_stage__in",
+                        [
+                            "idea",
+                            "discovery",
+                            "definition",
+                            "build",
+                            "pilot",
+                            "launched",
+                            "retired",
+                        ],
+                    )
+                ),
+                name="products_stagechange_to_valid",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='stagechange',
-            constraint=models.CheckConstraint(condition=models.Q(('from_stage', models.F('to_stage')), _negated=True), name='products_stagechange_moves'),
+            model_name="stagechange",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("from_stage", models.F("to_stage")), _negated=True),
+                name="products_stagechange_moves",
+            ),
         ),
     ]

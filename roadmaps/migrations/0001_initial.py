@@ -6,132 +6,370 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('discovery', '0002_initial'),
-        ('products', '0001_initial'),
+        ("discovery", "0002_initial"),
+        ("products", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='RoadmapItem',
+            name="RoadmapItem",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('title', models.CharField(max_length=200)),
-                ('problem', models.TextField(blank=True)),
-                ('proposed_solution', models.TextField(blank=True)),
-                ('solution_type', models.CharField(choices=[('manual_fix', 'Manual fix'), ('process_change', 'Process change'), ('documentation', 'Documentation'), ('data_fix', 'Data fix'), ('report_dashboard', 'Report or dashboard'), ('metric_definition', 'Metric definition'), ('dataset_pipeline', 'Dataset or pipeline'), ('event_stream', 'Event stream'), ('ml_model', 'ML model'), ('data_api', 'Data API'), ('platform_capability', 'Platform capability'), ('mvp', 'MVP')], max_length=20)),
-                ('decision_note', models.TextField(blank=True, help_text='Why this solution and not another (a manual fix? an MVP?).')),
-                ('horizon', models.CharField(choices=[('now', 'Now'), ('next', 'Next'), ('later', 'Later')], default='later', max_length=6)),
-                ('status', models.CharField(choices=[('proposed', 'Proposed'), ('planned', 'Planned'), ('in_progress', 'In progress'), ('shipped', 'Shipped'), ('dropped', 'Dropped')], default='proposed', max_length=12)),
-                ('impact', models.PositiveSmallIntegerField(help_text='1 (minor) to 5 (transformative).')),
-                ('reach', models.PositiveIntegerField(blank=True, help_text='Users per quarter.', null=True)),
-                ('effort', models.CharField(choices=[('XS', 'XS'), ('S', 'S'), ('M', 'M'), ('L', 'L'), ('XL', 'XL'), ('XXL', 'XXL')], max_length=3)),
-                ('time_criticality', models.PositiveSmallIntegerField(blank=True, help_text='1–5, for WSJF.', null=True)),
-                ('risk_reduction', models.PositiveSmallIntegerField(blank=True, help_text='1–5, for WSJF.', null=True)),
-                ('build_cost', models.DecimalField(blank=True, decimal_places=2, max_digits=12, null=True)),
-                ('run_cost_yearly', models.DecimalField(blank=True, decimal_places=2, max_digits=12, null=True)),
-                ('confidence_override', models.DecimalField(blank=True, decimal_places=2, max_digits=3, null=True)),
-                ('confidence_reason', models.TextField(blank=True)),
-                ('position', models.PositiveIntegerField(default=0)),
-                ('score', models.FloatField(blank=True, editable=False, null=True)),
-                ('score_breakdown', models.JSONField(blank=True, default=dict, editable=False)),
-                ('scored_at', models.DateTimeField(blank=True, editable=False, null=True)),
-                ('hypotheses', models.ManyToManyField(blank=True, related_name='roadmap_items', to='discovery.hypothesis')),
-                ('product', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='roadmap_items', to='products.dataproduct')),
-                ('why_chain', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='roadmap_items', to='discovery.whychain')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                ("title", models.CharField(max_length=200)),
+                ("problem", models.TextField(blank=True)),
+                ("proposed_solution", models.TextField(blank=True)),
+                (
+                    "solution_type",
+                    models.CharField(
+                        choices=[
+                            ("manual_fix", "Manual fix"),
+                            ("process_change", "Process change"),
+                            ("documentation", "Documentation"),
+                            ("data_fix", "Data fix"),
+                            ("report_dashboard", "Report or dashboard"),
+                            ("metric_definition", "Metric definition"),
+                            ("dataset_pipeline", "Dataset or pipeline"),
+                            ("event_stream", "Event stream"),
+                            ("ml_model", "ML model"),
+                            ("data_api", "Data API"),
+                            ("platform_capability", "Platform capability"),
+                            ("mvp", "MVP"),
+                        ],
+                        max_length=20,
+                    ),
+                ),
+                (
+                    "decision_note",
+                    models.TextField(
+                        blank=True,
+                        help_text="Why this solution and not another (a manual fix? an MVP?).",
+                    ),
+                ),
+                (
+                    "horizon",
+                    models.CharField(
+                        choices=[("now", "Now"), ("next", "Next"), ("later", "Later")],
+                        default="later",
+                        max_length=6,
+                    ),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("proposed", "Proposed"),
+                            ("planned", "Planned"),
+                            ("in_progress", "In progress"),
+                            ("shipped", "Shipped"),
+                            ("dropped", "Dropped"),
+                        ],
+                        default="proposed",
+                        max_length=12,
+                    ),
+                ),
+                (
+                    "impact",
+                    models.PositiveSmallIntegerField(help_text="1 (minor) to 5 (transformative)."),
+                ),
+                (
+                    "reach",
+                    models.PositiveIntegerField(
+                        blank=True, help_text="Users per quarter.", null=True
+                    ),
+                ),
+                (
+                    "effort",
+                    models.CharField(
+                        choices=[
+                            ("XS", "XS"),
+                            ("S", "S"),
+                            ("M", "M"),
+                            ("L", "L"),
+                            ("XL", "XL"),
+                            ("XXL", "XXL"),
+                        ],
+                        max_length=3,
+                    ),
+                ),
+                (
+                    "time_criticality",
+                    models.PositiveSmallIntegerField(
+                        blank=True, help_text="1–5, for WSJF.", null=True
+                    ),
+                ),
+                (
+                    "risk_reduction",
+                    models.PositiveSmallIntegerField(
+                        blank=True, help_text="1–5, for WSJF.", null=True
+                    ),
+                ),
+                (
+                    "build_cost",
+                    models.DecimalField(blank=True, decimal_places=2, max_digits=12, null=True),
+                ),
+                (
+                    "run_cost_yearly",
+                    models.DecimalField(blank=True, decimal_places=2, max_digits=12, null=True),
+                ),
+                (
+                    "confidence_override",
+                    models.DecimalField(blank=True, decimal_places=2, max_digits=3, null=True),
+                ),
+                ("confidence_reason", models.TextField(blank=True)),
+                ("position", models.PositiveIntegerField(default=0)),
+                ("score", models.FloatField(blank=True, editable=False, null=True)),
+                ("score_breakdown", models.JSONField(blank=True, default=dict, editable=False)),
+                ("scored_at", models.DateTimeField(blank=True, editable=False, null=True)),
+                (
+                    "hypotheses",
+                    models.ManyToManyField(
+                        blank=True, related_name="roadmap_items", to="discovery.hypothesis"
+                    ),
+                ),
+                (
+                    "product",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="roadmap_items",
+                        to="products.dataproduct",
+                    ),
+                ),
+                (
+                    "why_chain",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="roadmap_items",
+                        to="discovery.whychain",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['horizon', '-score', 'position', 'pk'],
+                "ordering": ["horizon", "-score", "position", "pk"],
             },
         ),
         migrations.CreateModel(
-            name='ScoreChange',
+            name="ScoreChange",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('score', models.FloatField()),
-                ('previous_score', models.FloatField(blank=True, null=True)),
-                ('inputs', models.JSONField(default=dict)),
-                ('changed_inputs', models.JSONField(blank=True, default=list)),
-                ('changed_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('item', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='score_changes', to='roadmaps.roadmapitem')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                ("score", models.FloatField()),
+                ("previous_score", models.FloatField(blank=True, null=True)),
+                ("inputs", models.JSONField(default=dict)),
+                ("changed_inputs", models.JSONField(blank=True, default=list)),
+                (
+                    "changed_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "item",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="score_changes",
+                        to="roadmaps.roadmapitem",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['item', '-created_at', '-pk'],
+                "ordering": ["item", "-created_at", "-pk"],
             },
         ),
         migrations.CreateModel(
-            name='ScoringModel',
+            name="ScoringModel",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('name', models.CharField(max_length=100)),
-                ('framework', models.CharField(choices=[('iec', 'Impact × confidence ÷ (effort + cost)'), ('rice', 'RICE'), ('ice', 'ICE'), ('wsjf', 'WSJF'), ('weighted', 'Weighted criteria')], default='iec', max_length=10)),
-                ('is_active', models.BooleanField(default=False)),
-                ('weights', models.JSONField(blank=True, default=dict, help_text='Criterion weights for the weighted framework.')),
-                ('tshirt_points', models.JSONField(blank=True, default=dict)),
-                ('cost_bands', models.JSONField(blank=True, default=list)),
-                ('cost_top_points', models.PositiveSmallIntegerField(default=8)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                ("name", models.CharField(max_length=100)),
+                (
+                    "framework",
+                    models.CharField(
+                        choices=[
+                            ("iec", "Impact × confidence ÷ (effort + cost)"),
+                            ("rice", "RICE"),
+                            ("ice", "ICE"),
+                            ("wsjf", "WSJF"),
+                            ("weighted", "Weighted criteria"),
+                        ],
+                        default="iec",
+                        max_length=10,
+                    ),
+                ),
+                ("is_active", models.BooleanField(default=False)),
+                (
+                    "weights",
+                    models.JSONField(
+                        blank=True,
+                        default=dict,
+                        help_text="Criterion weights for the weighted framework.",
+                    ),
+                ),
+                ("tshirt_points", models.JSONField(blank=True, default=dict)),
+                ("cost_bands", models.JSONField(blank=True, default=list)),
+                ("cost_top_points", models.PositiveSmallIntegerField(default=8)),
             ],
             options={
-                'ordering': ['-is_active', 'name'],
-                'constraints': [models.CheckConstraint(condition=models.Q(('framework__in', ['iec', 'rice', 'ice', 'wsjf', 'weighted'])), name='roadmaps_scoringmodel_framework_valid'), models.UniqueConstraint(condition=models.Q(('is_active', True)), fields=('is_active',), name='roadmaps_scoringmodel_one_active'), models.CheckConstraint(condition=models.Q(('cost_top_points__gte', 1)), name='roadmaps_scoringmodel_cost_top_positive')],
+                "ordering": ["-is_active", "name"],
+                "constraints": [
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            ("framework__in", ["iec", "rice", "ice", "wsjf", "weighted"])
+                        ),
+                        name="roadmaps_scoringmodel_framework_valid",
+                    ),
+                    models.UniqueConstraint(
+                        condition=models.Q(("is_active", True)),
+                        fields=("is_active",),
+                        name="roadmaps_scoringmodel_one_active",
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(("cost_top_points__gte", 1)),
+                        name="roadmaps_scoringmodel_cost_top_positive",
+                    ),
+                ],
             },
         ),
         migrations.AddIndex(
-            model_name='roadmapitem',
-            index=models.Index(fields=['horizon', '-score'], name='roadmaps_item_board_idx'),
+            model_name="roadmapitem",
+            index=models.Index(fields=["horizon", "-score"], name="roadmaps_item_board_idx"),
         ),
         migrations.AddIndex(
-            model_name='roadmapitem',
-            index=models.Index(fields=['product', 'status'], name='roadmaps_item_product_idx'),
+            model_name="roadmapitem",
+            index=models.Index(fields=["product", "status"], name="roadmaps_item_product_idx"),
         ),
         migrations.AddConstraint(
-            model_name='roadmapitem',
-            constraint=models.CheckConstraint(condition=models.Q(('solution_type__in', ['manual_fix', 'process_change', 'documentation', 'data_fix', 'report_dashboard', 'metric_definition', 'dataset_pipeline', 'event_stream', 'ml_model', 'data_api', 'platform_capability', 'mvp'])), name='roadmaps_roadmapitem_solution_type_valid'),
+            model_name="roadmapitem",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    (
+                        "solution_type__in",
+                        [
+                            "manual_fix",
+                            "process_change",
+                            "documentation",
+                            "data_fix",
+                            "report_dashboard",
+                            "metric_definition",
+                            "dataset_pipeline",
+                            "event_stream",
+                            "ml_model",
+                            "data_api",
+                            "platform_capability",
+                            "mvp",
+                        ],
+                    )
+                ),
+                name="roadmaps_roadmapitem_solution_type_valid",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='roadmapitem',
-            constraint=models.CheckConstraint(condition=models.Q(('horizon__in', ['now', 'next', 'later'])), name='roadmaps_roadmapitem_horizon_valid'),
+            model_name="roadmapitem",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("horizon__in", ["now", "next", "later"])),
+                name="roadmaps_roadmapitem_horizon_valid",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='roadmapitem',
-            constraint=models.CheckConstraint(condition=models.Q(('status__in', ['proposed', 'planned', 'in_progress', 'shipped', 'dropped'])), name='roadmaps_roadmapitem_status_valid'),
+            model_name="roadmapitem",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("status__in", ["proposed", "planned", "in_progress", "shipped", "dropped"])
+                ),
+                name="roadmaps_roadmapitem_status_valid",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='roadmapitem',
-            constraint=models.CheckConstraint(condition=models.Q(('effort__in', ['XS', 'S', 'M', 'L', 'XL', 'XXL'])), name='roadmaps_roadmapitem_effort_valid'),
+            model_name="roadmapitem",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("effort__in", ["XS", "S", "M", "L", "XL", "XXL"])),
+                name="roadmaps_roadmapitem_effort_valid",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='roadmapitem',
-            constraint=models.CheckConstraint(condition=models.Q(('impact__gte', 1), ('impact__lte', 5)), name='roadmaps_roadmapitem_impact_range'),
+            model_name="roadmapitem",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("impact__gte", 1), ("impact__lte", 5)),
+                name="roadmaps_roadmapitem_impact_range",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='roadmapitem',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('time_criticality__gte', 1), ('time_criticality__lte', 5)), ('time_criticality__isnull', True), _connector='OR'), name='roadmaps_roadmapitem_time_criticality_range'),
+            model_name="roadmapitem",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(("time_criticality__gte", 1), ("time_criticality__lte", 5)),
+                    ("time_criticality__isnull", True),
+                    _connector="OR",
+                ),
+                name="roadmaps_roadmapitem_time_criticality_range",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='roadmapitem',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('risk_reduction__gte', 1), ('risk_reduction__lte', 5)), ('risk_reduction__isnull', True), _connector='OR'), name='roadmaps_roadmapitem_risk_reduction_range'),
+            model_name="roadmapitem",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(("risk_reduction__gte", 1), ("risk_reduction__lte", 5)),
+                    ("risk_reduction__isnull", True),
+                    _connector="OR",
+                ),
+                name="roadmaps_roadmapitem_risk_reduction_range",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='roadmapitem',
-            constraint=models.CheckConstraint(condition=models.Q(('build_cost__gte', 0), ('build_cost__isnull', True), _connector='OR'), name='roadmaps_roadmapitem_build_cost_range'),
+            model_name="roadmapitem",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("build_cost__gte", 0), ("build_cost__isnull", True), _connector="OR"
+                ),
+                name="roadmaps_roadmapitem_build_cost_range",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='roadmapitem',
-            constraint=models.CheckConstraint(condition=models.Q(('run_cost_yearly__gte', 0), ('run_cost_yearly__isnull', True), _connector='OR'), name='roadmaps_roadmapitem_run_cost_range'),
+            model_name="roadmapitem",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("run_cost_yearly__gte", 0), ("run_cost_yearly__isnull", True), _connector="OR"
+                ),
+                name="roadmaps_roadmapitem_run_cost_range",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='roadmapitem',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('confidence_override__gte', 0), ('confidence_override__lte', 1)), ('confidence_override__isnull', True), _connector='OR'), name='roadmaps_roadmapitem_confidence_range'),
+            model_name="roadmapitem",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(("confidence_override__gte", 0), ("confidence_override__lte", 1)),
+                    ("confidence_override__isnull", True),
+                    _connector="OR",
+                ),
+                name="roadmaps_roadmapitem_confidence_range",
+            ),
         ),
     ]
