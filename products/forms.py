@@ -2,7 +2,7 @@ from django import forms
 from django.contrib.auth import get_user_model
 
 from products.models import DataProduct, Domain
-from products.services import START_STAGES
+from products.services import START_STAGES, next_stage
 
 
 class UserChoiceField(forms.ModelChoiceField):
@@ -93,6 +93,7 @@ class StageChangeForm(forms.Form):
         self.fields["to_stage"].choices = [
             (value, label) for value, label in DataProduct.Stage.choices if value != product.stage
         ]
+        self.fields["to_stage"].initial = next_stage(product.stage)
         if not can_override:
             del self.fields["override_reason"]
 

@@ -24,6 +24,13 @@ GATED_STAGES = (Stage.BUILD, Stage.LAUNCHED)
 START_STAGES = (Stage.IDEA, Stage.DISCOVERY, Stage.DEFINITION)
 
 
+def next_stage(stage: str) -> str:
+    """The usual next step: the following stage in the life cycle; launched products retire."""
+    if stage in (Stage.LAUNCHED, Stage.RETIRED):
+        return Stage.RETIRED if stage == Stage.LAUNCHED else Stage.IDEA
+    return STAGE_ORDER[STAGE_ORDER.index(stage) + 1]
+
+
 class GateRefused(Exception):
     """A stage change that a gate refused; `problems` says why, in words for the user."""
 

@@ -10,9 +10,9 @@ from products.access import get_product_for_user, require_pm
 from products.forms import PortfolioFilterForm, ProductForm, StageChangeForm
 from products.models import Alert, DataProduct
 from products.services import (
-    STAGE_ORDER,
     GateRefused,
     gate_problems,
+    next_stage,
     product_change_stage,
     product_create,
 )
@@ -61,7 +61,7 @@ def _next_gate(product: DataProduct) -> dict | None:
     """The next stage in the life cycle and what its gate still needs, for the stage panel."""
     if product.stage in (DataProduct.Stage.LAUNCHED, DataProduct.Stage.RETIRED):
         return None
-    following = STAGE_ORDER[STAGE_ORDER.index(product.stage) + 1]
+    following = next_stage(product.stage)
     return {
         "stage": DataProduct.Stage(following),
         "problems": gate_problems(product=product, to_stage=following),

@@ -111,6 +111,9 @@ class RoadmapItem(TimeStampedModel):
     )
     horizon = models.CharField(max_length=6, choices=Horizon.choices, default=Horizon.LATER)
     status = models.CharField(max_length=12, choices=Status.choices, default=Status.PROPOSED)
+    # Kept apart from updated_at, which every score recompute bumps: "in progress and unchanged
+    # for 30 days" (DESIGN.md §6) is about the status, not the score.
+    status_changed_at = models.DateTimeField(null=True, blank=True)
     impact = models.PositiveSmallIntegerField(help_text="1 (minor) to 5 (transformative).")
     reach = models.PositiveIntegerField(null=True, blank=True, help_text="Users per quarter.")
     effort = models.CharField(max_length=3, choices=Effort.choices)

@@ -4,74 +4,147 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
-    dependencies = [
-    ]
+    dependencies = []
 
     operations = [
         migrations.CreateModel(
-            name='AdoptionBarrier',
+            name="AdoptionBarrier",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('kind', models.CharField(choices=[('discoverability', 'Discoverability'), ('access', 'Access'), ('interpretability', 'Interpretability'), ('trust', 'Trust'), ('data_quality', 'Data quality'), ('decision_fit', 'Decision fit'), ('workflow_fit', 'Workflow fit'), ('skills', 'Skills'), ('performance', 'Performance')], max_length=16)),
-                ('description', models.TextField()),
-                ('severity', models.PositiveSmallIntegerField(default=3, help_text='1 (minor) to 5 (blocking).')),
-                ('status', models.CharField(choices=[('open', 'Open'), ('mitigating', 'Mitigating'), ('resolved', 'Resolved')], default='open', max_length=10)),
-                ('action', models.TextField(blank=True, help_text='What we are doing about it.')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("discoverability", "Discoverability"),
+                            ("access", "Access"),
+                            ("interpretability", "Interpretability"),
+                            ("trust", "Trust"),
+                            ("data_quality", "Data quality"),
+                            ("decision_fit", "Decision fit"),
+                            ("workflow_fit", "Workflow fit"),
+                            ("skills", "Skills"),
+                            ("performance", "Performance"),
+                        ],
+                        max_length=16,
+                    ),
+                ),
+                ("description", models.TextField()),
+                (
+                    "severity",
+                    models.PositiveSmallIntegerField(
+                        default=3, help_text="1 (minor) to 5 (blocking)."
+                    ),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("open", "Open"),
+                            ("mitigating", "Mitigating"),
+                            ("resolved", "Resolved"),
+                        ],
+                        default="open",
+                        max_length=10,
+                    ),
+                ),
+                ("action", models.TextField(blank=True, help_text="What we are doing about it.")),
             ],
             options={
-                'ordering': ['status', '-severity', 'pk'],
+                "ordering": ["status", "-severity", "pk"],
             },
         ),
         migrations.CreateModel(
-            name='EnablementAsset',
+            name="EnablementAsset",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('kind', models.CharField(choices=[('prd', 'PRD'), ('docs', 'Documentation'), ('knowledge_base', 'Knowledge base'), ('training', 'Training'), ('channel', 'Channel'), ('office_hours', 'Office hours')], max_length=14)),
-                ('title', models.CharField(max_length=200)),
-                ('url', models.URLField(blank=True)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("prd", "PRD"),
+                            ("docs", "Documentation"),
+                            ("knowledge_base", "Knowledge base"),
+                            ("training", "Training"),
+                            ("channel", "Channel"),
+                            ("office_hours", "Office hours"),
+                        ],
+                        max_length=14,
+                    ),
+                ),
+                ("title", models.CharField(max_length=200)),
+                ("url", models.URLField(blank=True)),
             ],
             options={
-                'ordering': ['product', 'kind', 'title'],
+                "ordering": ["product", "kind", "title"],
             },
         ),
         migrations.CreateModel(
-            name='Feedback',
+            name="Feedback",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('author_name', models.CharField(blank=True, max_length=120)),
-                ('rating', models.PositiveSmallIntegerField(help_text='1 (poor) to 5 (excellent).')),
-                ('text', models.TextField(blank=True)),
-                ('given_at', models.DateTimeField()),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                ("author_name", models.CharField(blank=True, max_length=120)),
+                (
+                    "rating",
+                    models.PositiveSmallIntegerField(help_text="1 (poor) to 5 (excellent)."),
+                ),
+                ("text", models.TextField(blank=True)),
+                ("given_at", models.DateTimeField()),
             ],
             options={
-                'verbose_name_plural': 'feedback',
-                'ordering': ['product', '-given_at'],
+                "verbose_name_plural": "feedback",
+                "ordering": ["product", "-given_at"],
             },
         ),
         migrations.CreateModel(
-            name='UsageSnapshot',
+            name="UsageSnapshot",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('week_start', models.DateField(help_text='The Monday of the week.')),
-                ('active_users', models.PositiveIntegerField()),
-                ('sessions', models.PositiveIntegerField(blank=True, null=True)),
-                ('median_task_seconds', models.PositiveIntegerField(blank=True, null=True)),
-                ('decisions_supported', models.PositiveIntegerField(blank=True, null=True)),
-                ('source', models.CharField(choices=[('manual', 'Manual'), ('import', 'Import'), ('api', 'API')], default='manual', max_length=8)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                ("week_start", models.DateField(help_text="The Monday of the week.")),
+                ("active_users", models.PositiveIntegerField()),
+                ("sessions", models.PositiveIntegerField(blank=True, null=True)),
+                ("median_task_seconds", models.PositiveIntegerField(blank=True, null=True)),
+                ("decisions_supported", models.PositiveIntegerField(blank=True, null=True)),
+                (
+                    "source",
+                    models.CharField(
+                        choices=[("manual", "Manual"), ("import", "Import"), ("api", "API")],
+                        default="manual",
+                        max_length=8,
+                    ),
+                ),
             ],
             options={
-                'ordering': ['product', '-week_start'],
+                "ordering": ["product", "-week_start"],
             },
         ),
     ]

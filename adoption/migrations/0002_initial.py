@@ -4,18 +4,19 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('adoption', '0001_initial'),
-        ('discovery', '0001_initial'),
+        ("adoption", "0001_initial"),
+        ("discovery", "0001_initial"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='adoptionbarrier',
-            name='insights',
-            field=models.ManyToManyField(blank=True, related_name='adoption_barriers', to='discovery.insight'),
+            model_name="adoptionbarrier",
+            name="insights",
+            field=models.ManyToManyField(
+                blank=True, related_name="adoption_barriers", to="discovery.insight"
+            ),
         ),
     ]

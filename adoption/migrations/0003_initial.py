@@ -6,71 +6,139 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('adoption', '0002_initial'),
-        ('products', '0001_initial'),
+        ("adoption", "0002_initial"),
+        ("products", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='adoptionbarrier',
-            name='product',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='adoption_barriers', to='products.dataproduct'),
+            model_name="adoptionbarrier",
+            name="product",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="adoption_barriers",
+                to="products.dataproduct",
+            ),
         ),
         migrations.AddField(
-            model_name='enablementasset',
-            name='product',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='enablement_assets', to='products.dataproduct'),
+            model_name="enablementasset",
+            name="product",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="enablement_assets",
+                to="products.dataproduct",
+            ),
         ),
         migrations.AddField(
-            model_name='feedback',
-            name='product',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='feedback', to='products.dataproduct'),
+            model_name="feedback",
+            name="product",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="feedback",
+                to="products.dataproduct",
+            ),
         ),
         migrations.AddField(
-            model_name='feedback',
-            name='user',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL),
+            model_name="feedback",
+            name="user",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.SET_NULL,
+                related_name="+",
+                to=settings.AUTH_USER_MODEL,
+            ),
         ),
         migrations.AddField(
-            model_name='usagesnapshot',
-            name='product',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='usage', to='products.dataproduct'),
+            model_name="usagesnapshot",
+            name="product",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="usage",
+                to="products.dataproduct",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='adoptionbarrier',
-            constraint=models.CheckConstraint(condition=models.Q(('kind__in', ['discoverability', 'access', 'interpretability', 'trust', 'data_quality', 'decision_fit', 'workflow_fit', 'skills', 'performance'])), name='adoption_adoptionbarrier_kind_valid'),
+            model_name="adoptionbarrier",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    (
+                        "kind__in",
+                        [
+                            "discoverability",
+                            "access",
+                            "interpretability",
+                            "trust",
+                            "data_quality",
+                            "decision_fit",
+                            "workflow_fit",
+                            "skills",
+                            "performance",
+                        ],
+                    )
+                ),
+                name="adoption_adoptionbarrier_kind_valid",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='adoptionbarrier',
-            constraint=models.CheckConstraint(condition=models.Q(('status__in', ['open', 'mitigating', 'resolved'])), name='adoption_adoptionbarrier_status_valid'),
+            model_name="adoptionbarrier",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("status__in", ["open", "mitigating", "resolved"])),
+                name="adoption_adoptionbarrier_status_valid",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='adoptionbarrier',
-            constraint=models.CheckConstraint(condition=models.Q(('severity__gte', 1), ('severity__lte', 5)), name='adoption_adoptionbarrier_severity_range'),
+            model_name="adoptionbarrier",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("severity__gte", 1), ("severity__lte", 5)),
+                name="adoption_adoptionbarrier_severity_range",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='enablementasset',
-            constraint=models.CheckConstraint(condition=models.Q(('kind__in', ['prd', 'docs', 'knowledge_base', 'training', 'channel', 'office_hours'])), name='adoption_enablementasset_kind_valid'),
+            model_name="enablementasset",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    (
+                        "kind__in",
+                        ["prd", "docs", "knowledge_base", "training", "channel", "office_hours"],
+                    )
+                ),
+                name="adoption_enablementasset_kind_valid",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='feedback',
-            constraint=models.CheckConstraint(condition=models.Q(('rating__gte', 1), ('rating__lte', 5)), name='adoption_feedback_rating_range'),
+            model_name="feedback",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("rating__gte", 1), ("rating__lte", 5)),
+                name="adoption_feedback_rating_range",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='feedback',
-            constraint=models.CheckConstraint(condition=models.Q(('user__isnull', False), models.Q(('author_name', ''), _negated=True), _connector='OR'), name='adoption_feedback_has_author'),
+            model_name="feedback",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("user__isnull", False),
+                    models.Q(("author_name", ""), _negated=True),
+                    _connector="OR",
+                ),
+                name="adoption_feedback_has_author",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='usagesnapshot',
-            constraint=models.CheckConstraint(condition=models.Q(('source__in', ['manual', 'import', 'api'])), name='adoption_usagesnapshot_source_valid'),
+            model_name="usagesnapshot",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("source__in", ["manual", "import", "api"])),
+                name="adoption_usagesnapshot_source_valid",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='usagesnapshot',
-            constraint=models.UniqueConstraint(fields=('product', 'week_start'), name='adoption_usagesnapshot_one_per_week'),
+            model_name="usagesnapshot",
+            constraint=models.UniqueConstraint(
+                fields=("product", "week_start"), name="adoption_usagesnapshot_one_per_week"
+            ),
         ),
     ]

@@ -6,7 +6,6 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
@@ -15,126 +14,267 @@ class Migration(migrations.Migration):
 
     operations = [
         migrations.CreateModel(
-            name='Hypothesis',
+            name="Hypothesis",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('who', models.CharField(help_text='We believe … (the persona or user group)', max_length=200)),
-                ('belief', models.TextField(help_text='… has this problem / will do this …')),
-                ('because', models.TextField(help_text='… because (the insight behind it) …')),
-                ('signal', models.TextField(help_text="… we'll know we're right when (the signal).")),
-                ('type', models.CharField(choices=[('desirability', 'Desirability'), ('viability', 'Viability'), ('feasibility', 'Feasibility'), ('usability', 'Usability')], default='desirability', max_length=12)),
-                ('importance', models.PositiveSmallIntegerField(default=3, help_text='1 (nice) to 5 (critical).')),
-                ('status', models.CharField(choices=[('proposed', 'Proposed'), ('testing', 'Testing'), ('validated', 'Validated'), ('invalidated', 'Invalidated'), ('parked', 'Parked')], default='proposed', max_length=12)),
-                ('status_changed_at', models.DateTimeField(blank=True, null=True)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                (
+                    "who",
+                    models.CharField(
+                        help_text="We believe … (the persona or user group)", max_length=200
+                    ),
+                ),
+                ("belief", models.TextField(help_text="… has this problem / will do this …")),
+                ("because", models.TextField(help_text="… because (the insight behind it) …")),
+                (
+                    "signal",
+                    models.TextField(help_text="… we'll know we're right when (the signal)."),
+                ),
+                (
+                    "type",
+                    models.CharField(
+                        choices=[
+                            ("desirability", "Desirability"),
+                            ("viability", "Viability"),
+                            ("feasibility", "Feasibility"),
+                            ("usability", "Usability"),
+                        ],
+                        default="desirability",
+                        max_length=12,
+                    ),
+                ),
+                (
+                    "importance",
+                    models.PositiveSmallIntegerField(
+                        default=3, help_text="1 (nice) to 5 (critical)."
+                    ),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("proposed", "Proposed"),
+                            ("testing", "Testing"),
+                            ("validated", "Validated"),
+                            ("invalidated", "Invalidated"),
+                            ("parked", "Parked"),
+                        ],
+                        default="proposed",
+                        max_length=12,
+                    ),
+                ),
+                ("status_changed_at", models.DateTimeField(blank=True, null=True)),
             ],
             options={
-                'verbose_name_plural': 'hypotheses',
-                'ordering': ['-importance', 'pk'],
+                "verbose_name_plural": "hypotheses",
+                "ordering": ["-importance", "pk"],
             },
         ),
         migrations.CreateModel(
-            name='Insight',
+            name="Insight",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('kind', models.CharField(choices=[('pain', 'Pain'), ('need', 'Need'), ('quote', 'Quote'), ('workaround', 'Workaround'), ('decision', 'Decision'), ('idea', 'Idea')], max_length=12)),
-                ('text', models.TextField()),
-                ('severity', models.PositiveSmallIntegerField(default=3, help_text='1 (minor) to 5 (blocking).')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("pain", "Pain"),
+                            ("need", "Need"),
+                            ("quote", "Quote"),
+                            ("workaround", "Workaround"),
+                            ("decision", "Decision"),
+                            ("idea", "Idea"),
+                        ],
+                        max_length=12,
+                    ),
+                ),
+                ("text", models.TextField()),
+                (
+                    "severity",
+                    models.PositiveSmallIntegerField(
+                        default=3, help_text="1 (minor) to 5 (blocking)."
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-severity', '-created_at'],
+                "ordering": ["-severity", "-created_at"],
             },
         ),
         migrations.CreateModel(
-            name='Interview',
+            name="Interview",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('interviewee_name', models.CharField(max_length=120)),
-                ('interviewee_role', models.CharField(blank=True, max_length=120)),
-                ('interviewee_team', models.CharField(blank=True, max_length=120)),
-                ('held_on', models.DateField()),
-                ('channel', models.CharField(choices=[('video', 'Video call'), ('in_person', 'In person'), ('phone', 'Phone'), ('chat', 'Chat'), ('survey', 'Survey'), ('shadowing', 'Shadowing')], default='video', max_length=12)),
-                ('notes', models.TextField(blank=True, help_text='Markdown; sanitized when shown.')),
-                ('summary', models.TextField(blank=True)),
-                ('contains_pii', models.BooleanField(default=False, help_text='Hidden from everyone outside the product team.')),
-                ('version', models.PositiveIntegerField(default=1)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                ("interviewee_name", models.CharField(max_length=120)),
+                ("interviewee_role", models.CharField(blank=True, max_length=120)),
+                ("interviewee_team", models.CharField(blank=True, max_length=120)),
+                ("held_on", models.DateField()),
+                (
+                    "channel",
+                    models.CharField(
+                        choices=[
+                            ("video", "Video call"),
+                            ("in_person", "In person"),
+                            ("phone", "Phone"),
+                            ("chat", "Chat"),
+                            ("survey", "Survey"),
+                            ("shadowing", "Shadowing"),
+                        ],
+                        default="video",
+                        max_length=12,
+                    ),
+                ),
+                (
+                    "notes",
+                    models.TextField(blank=True, help_text="Markdown; sanitized when shown."),
+                ),
+                ("summary", models.TextField(blank=True)),
+                (
+                    "contains_pii",
+                    models.BooleanField(
+                        default=False, help_text="Hidden from everyone outside the product team."
+                    ),
+                ),
+                ("version", models.PositiveIntegerField(default=1)),
             ],
             options={
-                'ordering': ['-held_on', '-pk'],
+                "ordering": ["-held_on", "-pk"],
             },
         ),
         migrations.CreateModel(
-            name='Persona',
+            name="Persona",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('name', models.CharField(max_length=100)),
-                ('role', models.CharField(blank=True, max_length=120)),
-                ('decisions', models.TextField(blank=True, help_text='The decisions this persona makes.')),
-                ('tools', models.CharField(blank=True, help_text='The tools they use today.', max_length=200)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                ("name", models.CharField(max_length=100)),
+                ("role", models.CharField(blank=True, max_length=120)),
+                (
+                    "decisions",
+                    models.TextField(blank=True, help_text="The decisions this persona makes."),
+                ),
+                (
+                    "tools",
+                    models.CharField(
+                        blank=True, help_text="The tools they use today.", max_length=200
+                    ),
+                ),
             ],
             options={
-                'ordering': ['name'],
+                "ordering": ["name"],
             },
         ),
         migrations.CreateModel(
-            name='Tag',
+            name="Tag",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('name', models.CharField(max_length=50, unique=True)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                ("name", models.CharField(max_length=50, unique=True)),
             ],
             options={
-                'ordering': ['name'],
+                "ordering": ["name"],
             },
         ),
         migrations.CreateModel(
-            name='Why',
+            name="Why",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('position', models.PositiveSmallIntegerField()),
-                ('text', models.TextField()),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                ("position", models.PositiveSmallIntegerField()),
+                ("text", models.TextField()),
             ],
             options={
-                'verbose_name_plural': 'whys',
-                'ordering': ['chain', 'position', 'pk'],
+                "verbose_name_plural": "whys",
+                "ordering": ["chain", "position", "pk"],
             },
         ),
         migrations.CreateModel(
-            name='WhyChain',
+            name="WhyChain",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('problem', models.TextField()),
-                ('root_cause', models.TextField(blank=True)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                ("problem", models.TextField()),
+                ("root_cause", models.TextField(blank=True)),
             ],
             options={
-                'ordering': ['-created_at'],
+                "ordering": ["-created_at"],
             },
         ),
         migrations.CreateModel(
-            name='Evidence',
+            name="Evidence",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('stance', models.CharField(choices=[('supports', 'Supports'), ('contradicts', 'Contradicts')], max_length=12)),
-                ('note', models.TextField(blank=True)),
-                ('added_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                (
+                    "stance",
+                    models.CharField(
+                        choices=[("supports", "Supports"), ("contradicts", "Contradicts")],
+                        max_length=12,
+                    ),
+                ),
+                ("note", models.TextField(blank=True)),
+                (
+                    "added_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'verbose_name_plural': 'evidence',
-                'ordering': ['-created_at'],
+                "verbose_name_plural": "evidence",
+                "ordering": ["-created_at"],
             },
         ),
     ]

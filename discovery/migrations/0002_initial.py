@@ -5,18 +5,23 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('discovery', '0001_initial'),
-        ('metrics', '0001_initial'),
+        ("discovery", "0001_initial"),
+        ("metrics", "0001_initial"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='evidence',
-            name='experiment',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='evidence', to='metrics.experiment'),
+            model_name="evidence",
+            name="experiment",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="evidence",
+                to="metrics.experiment",
+            ),
         ),
     ]

@@ -6,135 +6,244 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('discovery', '0002_initial'),
-        ('products', '0001_initial'),
+        ("discovery", "0002_initial"),
+        ("products", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='hypothesis',
-            name='product',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='hypotheses', to='products.dataproduct'),
+            model_name="hypothesis",
+            name="product",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="hypotheses",
+                to="products.dataproduct",
+            ),
         ),
         migrations.AddField(
-            model_name='hypothesis',
-            name='status_changed_by',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL),
+            model_name="hypothesis",
+            name="status_changed_by",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.SET_NULL,
+                related_name="+",
+                to=settings.AUTH_USER_MODEL,
+            ),
         ),
         migrations.AddField(
-            model_name='evidence',
-            name='hypothesis',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='evidence', to='discovery.hypothesis'),
+            model_name="evidence",
+            name="hypothesis",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="evidence",
+                to="discovery.hypothesis",
+            ),
         ),
         migrations.AddField(
-            model_name='evidence',
-            name='insight',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='evidence', to='discovery.insight'),
+            model_name="evidence",
+            name="insight",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="evidence",
+                to="discovery.insight",
+            ),
         ),
         migrations.AddField(
-            model_name='interview',
-            name='conducted_by',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='interviews_conducted', to=settings.AUTH_USER_MODEL),
+            model_name="interview",
+            name="conducted_by",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.SET_NULL,
+                related_name="interviews_conducted",
+                to=settings.AUTH_USER_MODEL,
+            ),
         ),
         migrations.AddField(
-            model_name='interview',
-            name='product',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='interviews', to='products.dataproduct'),
+            model_name="interview",
+            name="product",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="interviews",
+                to="products.dataproduct",
+            ),
         ),
         migrations.AddField(
-            model_name='insight',
-            name='interview',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='insights', to='discovery.interview'),
+            model_name="insight",
+            name="interview",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="insights",
+                to="discovery.interview",
+            ),
         ),
         migrations.AddField(
-            model_name='persona',
-            name='product',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='personas', to='products.dataproduct'),
+            model_name="persona",
+            name="product",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="personas",
+                to="products.dataproduct",
+            ),
         ),
         migrations.AddField(
-            model_name='interview',
-            name='persona',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='interviews', to='discovery.persona'),
+            model_name="interview",
+            name="persona",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.SET_NULL,
+                related_name="interviews",
+                to="discovery.persona",
+            ),
         ),
         migrations.AddField(
-            model_name='hypothesis',
-            name='persona',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='hypotheses', to='discovery.persona'),
+            model_name="hypothesis",
+            name="persona",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.SET_NULL,
+                related_name="hypotheses",
+                to="discovery.persona",
+            ),
         ),
         migrations.AddField(
-            model_name='insight',
-            name='tags',
-            field=models.ManyToManyField(blank=True, related_name='insights', to='discovery.tag'),
+            model_name="insight",
+            name="tags",
+            field=models.ManyToManyField(blank=True, related_name="insights", to="discovery.tag"),
         ),
         migrations.AddField(
-            model_name='whychain',
-            name='product',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='why_chains', to='products.dataproduct'),
+            model_name="whychain",
+            name="product",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="why_chains",
+                to="products.dataproduct",
+            ),
         ),
         migrations.AddField(
-            model_name='why',
-            name='chain',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='whys', to='discovery.whychain'),
+            model_name="why",
+            name="chain",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="whys",
+                to="discovery.whychain",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='evidence',
-            constraint=models.CheckConstraint(condition=models.Q(('stance__in', ['supports', 'contradicts'])), name='discovery_evidence_stance_valid'),
+            model_name="evidence",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("stance__in", ["supports", "contradicts"])),
+                name="discovery_evidence_stance_valid",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='evidence',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('experiment__isnull', True), ('insight__isnull', False)), models.Q(('experiment__isnull', False), ('insight__isnull', True)), _connector='OR'), name='discovery_evidence_one_source'),
+            model_name="evidence",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(("experiment__isnull", True), ("insight__isnull", False)),
+                    models.Q(("experiment__isnull", False), ("insight__isnull", True)),
+                    _connector="OR",
+                ),
+                name="discovery_evidence_one_source",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='evidence',
-            constraint=models.UniqueConstraint(condition=models.Q(('insight__isnull', False)), fields=('hypothesis', 'insight'), name='discovery_evidence_unique_insight'),
+            model_name="evidence",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("insight__isnull", False)),
+                fields=("hypothesis", "insight"),
+                name="discovery_evidence_unique_insight",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='evidence',
-            constraint=models.UniqueConstraint(condition=models.Q(('experiment__isnull', False)), fields=('hypothesis', 'experiment'), name='discovery_evidence_unique_experiment'),
+            model_name="evidence",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("experiment__isnull", False)),
+                fields=("hypothesis", "experiment"),
+                name="discovery_evidence_unique_experiment",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='persona',
-            constraint=models.UniqueConstraint(fields=('product', 'name'), name='discovery_persona_unique_name'),
+            model_name="persona",
+            constraint=models.UniqueConstraint(
+                fields=("product", "name"), name="discovery_persona_unique_name"
+            ),
         ),
         migrations.AddIndex(
-            model_name='interview',
-            index=models.Index(fields=['product', '-held_on'], name='discovery_interview_recent_idx'),
+            model_name="interview",
+            index=models.Index(
+                fields=["product", "-held_on"], name="discovery_interview_recent_idx"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='interview',
-            constraint=models.CheckConstraint(condition=models.Q(('channel__in', ['video', 'in_person', 'phone', 'chat', 'survey', 'shadowing'])), name='discovery_interview_channel_valid'),
+            model_name="interview",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("channel__in", ["video", "in_person", "phone", "chat", "survey", "shadowing"])
+                ),
+                name="discovery_interview_channel_valid",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='interview',
-            constraint=models.CheckConstraint(condition=models.Q(('version__gte', 1)), name='discovery_interview_version_positive'),
+            model_name="interview",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("version__gte", 1)), name="discovery_interview_version_positive"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='hypothesis',
-            constraint=models.CheckConstraint(condition=models.Q(('type__in', ['desirability', 'viability', 'feasibility', 'usability'])), name='discovery_hypothesis_type_valid'),
+            model_name="hypothesis",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("type__in", ["desirability", "viability", "feasibility", "usability"])
+                ),
+                name="discovery_hypothesis_type_valid",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='hypothesis',
-            constraint=models.CheckConstraint(condition=models.Q(('status__in', ['proposed', 'testing', 'validated', 'invalidated', 'parked'])), name='discovery_hypothesis_status_valid'),
+            model_name="hypothesis",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("status__in", ["proposed", "testing", "validated", "invalidated", "parked"])
+                ),
+                name="discovery_hypothesis_status_valid",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='hypothesis',
-            constraint=models.CheckConstraint(condition=models.Q(('importance__gte', 1), ('importance__lte', 5)), name='discovery_hypothesis_importance_range'),
+            model_name="hypothesis",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("importance__gte", 1), ("importance__lte", 5)),
+                name="discovery_hypothesis_importance_range",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='insight',
-            constraint=models.CheckConstraint(condition=models.Q(('kind__in', ['pain', 'need', 'quote', 'workaround', 'decision', 'idea'])), name='discovery_insight_kind_valid'),
+            model_name="insight",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("kind__in", ["pain", "need", "quote", "workaround", "decision", "idea"])
+                ),
+                name="discovery_insight_kind_valid",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='insight',
-            constraint=models.CheckConstraint(condition=models.Q(('severity__gte', 1), ('severity__lte', 5)), name='discovery_insight_severity_range'),
+            model_name="insight",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("severity__gte", 1), ("severity__lte", 5)),
+                name="discovery_insight_severity_range",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='why',
-            constraint=models.CheckConstraint(condition=models.Q(('position__gte', 1)), name='discovery_why_position_positive'),
+            model_name="why",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("position__gte", 1)), name="discovery_why_position_positive"
+            ),
         ),
     ]

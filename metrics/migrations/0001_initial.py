@@ -4,143 +4,303 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
-    dependencies = [
-    ]
+    dependencies = []
 
     operations = [
         migrations.CreateModel(
-            name='DefinitionOfDone',
+            name="DefinitionOfDone",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('signed_off_at', models.DateTimeField(blank=True, null=True)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                ("signed_off_at", models.DateTimeField(blank=True, null=True)),
             ],
             options={
-                'verbose_name': 'definition of done',
-                'verbose_name_plural': 'definitions of done',
+                "verbose_name": "definition of done",
+                "verbose_name_plural": "definitions of done",
             },
         ),
         migrations.CreateModel(
-            name='DoneCriterion',
+            name="DoneCriterion",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('group', models.CharField(choices=[('outcome', 'Outcome'), ('fail_fast', 'Fail-fast'), ('feasibility', 'Feasibility'), ('quality', 'Quality'), ('documentation', 'Documentation'), ('compliance', 'Compliance (incl. PII)')], max_length=14)),
-                ('text', models.TextField()),
-                ('required', models.BooleanField(default=True)),
-                ('met', models.BooleanField(default=False)),
-                ('evidence_url', models.URLField(blank=True)),
-                ('checked_at', models.DateTimeField(blank=True, null=True)),
-                ('position', models.PositiveSmallIntegerField(default=0)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                (
+                    "group",
+                    models.CharField(
+                        choices=[
+                            ("outcome", "Outcome"),
+                            ("fail_fast", "Fail-fast"),
+                            ("feasibility", "Feasibility"),
+                            ("quality", "Quality"),
+                            ("documentation", "Documentation"),
+                            ("compliance", "Compliance (incl. PII)"),
+                        ],
+                        max_length=14,
+                    ),
+                ),
+                ("text", models.TextField()),
+                ("required", models.BooleanField(default=True)),
+                ("met", models.BooleanField(default=False)),
+                ("evidence_url", models.URLField(blank=True)),
+                ("checked_at", models.DateTimeField(blank=True, null=True)),
+                ("position", models.PositiveSmallIntegerField(default=0)),
             ],
             options={
-                'verbose_name_plural': 'done criteria',
-                'ordering': ['definition', 'group', 'position', 'pk'],
+                "verbose_name_plural": "done criteria",
+                "ordering": ["definition", "group", "position", "pk"],
             },
         ),
         migrations.CreateModel(
-            name='Experiment',
+            name="Experiment",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('name', models.CharField(max_length=200)),
-                ('kind', models.CharField(choices=[('pilot', 'Pilot'), ('ab_test', 'A/B test'), ('baseline_comparison', 'Baseline comparison')], max_length=20)),
-                ('status', models.CharField(choices=[('planned', 'Planned'), ('running', 'Running'), ('concluded', 'Concluded')], default='planned', max_length=10)),
-                ('starts_on', models.DateField(blank=True, null=True)),
-                ('ends_on', models.DateField(blank=True, null=True)),
-                ('metric_name', models.CharField(blank=True, max_length=150)),
-                ('metric_kind', models.CharField(choices=[('proportion', 'Proportion (conversions of n)'), ('mean', 'Mean (n, mean, sd)')], default='proportion', max_length=10)),
-                ('planned_variant_share', models.DecimalField(blank=True, decimal_places=3, help_text='Planned share of units in the variant (0.5 for an even split).', max_digits=4, null=True)),
-                ('control_n', models.PositiveIntegerField(blank=True, null=True)),
-                ('control_conversions', models.PositiveIntegerField(blank=True, null=True)),
-                ('control_mean', models.FloatField(blank=True, null=True)),
-                ('control_sd', models.FloatField(blank=True, null=True)),
-                ('variant_n', models.PositiveIntegerField(blank=True, null=True)),
-                ('variant_conversions', models.PositiveIntegerField(blank=True, null=True)),
-                ('variant_mean', models.FloatField(blank=True, null=True)),
-                ('variant_sd', models.FloatField(blank=True, null=True)),
-                ('readout', models.JSONField(blank=True, default=dict, editable=False)),
-                ('guardrails_note', models.TextField(blank=True)),
-                ('decision', models.CharField(blank=True, choices=[('roll_out', 'Roll out'), ('iterate', 'Iterate'), ('stop', 'Stop')], max_length=10)),
-                ('decision_note', models.TextField(blank=True)),
-                ('decided_at', models.DateTimeField(blank=True, null=True)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                ("name", models.CharField(max_length=200)),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("pilot", "Pilot"),
+                            ("ab_test", "A/B test"),
+                            ("baseline_comparison", "Baseline comparison"),
+                        ],
+                        max_length=20,
+                    ),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("planned", "Planned"),
+                            ("running", "Running"),
+                            ("concluded", "Concluded"),
+                        ],
+                        default="planned",
+                        max_length=10,
+                    ),
+                ),
+                ("starts_on", models.DateField(blank=True, null=True)),
+                ("ends_on", models.DateField(blank=True, null=True)),
+                ("metric_name", models.CharField(blank=True, max_length=150)),
+                (
+                    "metric_kind",
+                    models.CharField(
+                        choices=[
+                            ("proportion", "Proportion (conversions of n)"),
+                            ("mean", "Mean (n, mean, sd)"),
+                        ],
+                        default="proportion",
+                        max_length=10,
+                    ),
+                ),
+                (
+                    "planned_variant_share",
+                    models.DecimalField(
+                        blank=True,
+                        decimal_places=3,
+                        help_text="Planned share of units in the variant (0.5 for an even split).",
+                        max_digits=4,
+                        null=True,
+                    ),
+                ),
+                ("control_n", models.PositiveIntegerField(blank=True, null=True)),
+                ("control_conversions", models.PositiveIntegerField(blank=True, null=True)),
+                ("control_mean", models.FloatField(blank=True, null=True)),
+                ("control_sd", models.FloatField(blank=True, null=True)),
+                ("variant_n", models.PositiveIntegerField(blank=True, null=True)),
+                ("variant_conversions", models.PositiveIntegerField(blank=True, null=True)),
+                ("variant_mean", models.FloatField(blank=True, null=True)),
+                ("variant_sd", models.FloatField(blank=True, null=True)),
+                ("readout", models.JSONField(blank=True, default=dict, editable=False)),
+                ("guardrails_note", models.TextField(blank=True)),
+                (
+                    "decision",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("roll_out", "Roll out"),
+                            ("iterate", "Iterate"),
+                            ("stop", "Stop"),
+                        ],
+                        max_length=10,
+                    ),
+                ),
+                ("decision_note", models.TextField(blank=True)),
+                ("decided_at", models.DateTimeField(blank=True, null=True)),
             ],
             options={
-                'ordering': ['-starts_on', '-pk'],
+                "ordering": ["-starts_on", "-pk"],
             },
         ),
         migrations.CreateModel(
-            name='KPI',
+            name="KPI",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('name', models.CharField(max_length=150)),
-                ('category', models.CharField(choices=[('outcome', 'Outcome'), ('adoption', 'Adoption'), ('operational', 'Operational'), ('financial', 'Financial'), ('quality', 'Quality')], max_length=12)),
-                ('unit', models.CharField(blank=True, help_text='%, hours, €, users …', max_length=30)),
-                ('direction', models.CharField(choices=[('increase', 'Increase to target'), ('decrease', 'Decrease to target'), ('at_least', 'Stay at or above'), ('at_most', 'Stay at or below')], max_length=10)),
-                ('baseline', models.DecimalField(blank=True, decimal_places=4, max_digits=16, null=True)),
-                ('baseline_date', models.DateField(blank=True, null=True)),
-                ('target', models.DecimalField(blank=True, decimal_places=4, max_digits=16, null=True)),
-                ('target_date', models.DateField(blank=True, null=True)),
-                ('cadence_days', models.PositiveSmallIntegerField(default=7, help_text='How often it should be measured.')),
-                ('calculation', models.TextField(blank=True, help_text='How the value is computed.')),
-                ('data_source', models.CharField(blank=True, max_length=200)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                ("name", models.CharField(max_length=150)),
+                (
+                    "category",
+                    models.CharField(
+                        choices=[
+                            ("outcome", "Outcome"),
+                            ("adoption", "Adoption"),
+                            ("operational", "Operational"),
+                            ("financial", "Financial"),
+                            ("quality", "Quality"),
+                        ],
+                        max_length=12,
+                    ),
+                ),
+                (
+                    "unit",
+                    models.CharField(blank=True, help_text="%, hours, €, users …", max_length=30),
+                ),
+                (
+                    "direction",
+                    models.CharField(
+                        choices=[
+                            ("increase", "Increase to target"),
+                            ("decrease", "Decrease to target"),
+                            ("at_least", "Stay at or above"),
+                            ("at_most", "Stay at or below"),
+                        ],
+                        max_length=10,
+                    ),
+                ),
+                (
+                    "baseline",
+                    models.DecimalField(blank=True, decimal_places=4, max_digits=16, null=True),
+                ),
+                ("baseline_date", models.DateField(blank=True, null=True)),
+                (
+                    "target",
+                    models.DecimalField(blank=True, decimal_places=4, max_digits=16, null=True),
+                ),
+                ("target_date", models.DateField(blank=True, null=True)),
+                (
+                    "cadence_days",
+                    models.PositiveSmallIntegerField(
+                        default=7, help_text="How often it should be measured."
+                    ),
+                ),
+                (
+                    "calculation",
+                    models.TextField(blank=True, help_text="How the value is computed."),
+                ),
+                ("data_source", models.CharField(blank=True, max_length=200)),
             ],
             options={
-                'verbose_name': 'KPI',
-                'verbose_name_plural': 'KPIs',
-                'ordering': ['product', 'name'],
+                "verbose_name": "KPI",
+                "verbose_name_plural": "KPIs",
+                "ordering": ["product", "name"],
             },
         ),
         migrations.CreateModel(
-            name='Measurement',
+            name="Measurement",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('value', models.DecimalField(decimal_places=4, max_digits=16)),
-                ('observed_at', models.DateTimeField()),
-                ('source', models.CharField(choices=[('manual', 'Manual'), ('import', 'Import'), ('api', 'API')], default='manual', max_length=8)),
-                ('note', models.CharField(blank=True, max_length=300)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                ("value", models.DecimalField(decimal_places=4, max_digits=16)),
+                ("observed_at", models.DateTimeField()),
+                (
+                    "source",
+                    models.CharField(
+                        choices=[("manual", "Manual"), ("import", "Import"), ("api", "API")],
+                        default="manual",
+                        max_length=8,
+                    ),
+                ),
+                ("note", models.CharField(blank=True, max_length=300)),
             ],
             options={
-                'ordering': ['kpi', '-observed_at'],
+                "ordering": ["kpi", "-observed_at"],
             },
         ),
         migrations.CreateModel(
-            name='ServiceLevel',
+            name="ServiceLevel",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('indicator', models.CharField(choices=[('freshness', 'Freshness'), ('availability', 'Availability'), ('pipeline_success', 'Pipeline success'), ('quality_pass_rate', 'Quality pass rate')], max_length=18)),
-                ('objective', models.DecimalField(decimal_places=3, max_digits=10)),
-                ('unit', models.CharField(help_text='hours for freshness, % for the rates', max_length=20)),
-                ('description', models.CharField(blank=True, max_length=200)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                (
+                    "indicator",
+                    models.CharField(
+                        choices=[
+                            ("freshness", "Freshness"),
+                            ("availability", "Availability"),
+                            ("pipeline_success", "Pipeline success"),
+                            ("quality_pass_rate", "Quality pass rate"),
+                        ],
+                        max_length=18,
+                    ),
+                ),
+                ("objective", models.DecimalField(decimal_places=3, max_digits=10)),
+                (
+                    "unit",
+                    models.CharField(
+                        help_text="hours for freshness, % for the rates", max_length=20
+                    ),
+                ),
+                ("description", models.CharField(blank=True, max_length=200)),
             ],
             options={
-                'ordering': ['product', 'indicator'],
+                "ordering": ["product", "indicator"],
             },
         ),
         migrations.CreateModel(
-            name='ServiceLevelCheck',
+            name="ServiceLevelCheck",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('observed', models.DecimalField(decimal_places=3, max_digits=10)),
-                ('met', models.BooleanField()),
-                ('checked_at', models.DateTimeField()),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                ("observed", models.DecimalField(decimal_places=3, max_digits=10)),
+                ("met", models.BooleanField()),
+                ("checked_at", models.DateTimeField()),
             ],
             options={
-                'ordering': ['service_level', '-checked_at'],
+                "ordering": ["service_level", "-checked_at"],
             },
         ),
     ]

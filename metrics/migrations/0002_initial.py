@@ -6,166 +6,344 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('discovery', '0003_initial'),
-        ('metrics', '0001_initial'),
-        ('products', '0001_initial'),
+        ("discovery", "0003_initial"),
+        ("metrics", "0001_initial"),
+        ("products", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='definitionofdone',
-            name='product',
-            field=models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='definition_of_done', to='products.dataproduct'),
+            model_name="definitionofdone",
+            name="product",
+            field=models.OneToOneField(
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="definition_of_done",
+                to="products.dataproduct",
+            ),
         ),
         migrations.AddField(
-            model_name='definitionofdone',
-            name='signed_off_by',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL),
+            model_name="definitionofdone",
+            name="signed_off_by",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.SET_NULL,
+                related_name="+",
+                to=settings.AUTH_USER_MODEL,
+            ),
         ),
         migrations.AddField(
-            model_name='donecriterion',
-            name='checked_by',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL),
+            model_name="donecriterion",
+            name="checked_by",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.SET_NULL,
+                related_name="+",
+                to=settings.AUTH_USER_MODEL,
+            ),
         ),
         migrations.AddField(
-            model_name='donecriterion',
-            name='definition',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='criteria', to='metrics.definitionofdone'),
+            model_name="donecriterion",
+            name="definition",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="criteria",
+                to="metrics.definitionofdone",
+            ),
         ),
         migrations.AddField(
-            model_name='experiment',
-            name='decided_by',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL),
+            model_name="experiment",
+            name="decided_by",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.SET_NULL,
+                related_name="+",
+                to=settings.AUTH_USER_MODEL,
+            ),
         ),
         migrations.AddField(
-            model_name='experiment',
-            name='hypothesis',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='experiments', to='discovery.hypothesis'),
+            model_name="experiment",
+            name="hypothesis",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.SET_NULL,
+                related_name="experiments",
+                to="discovery.hypothesis",
+            ),
         ),
         migrations.AddField(
-            model_name='experiment',
-            name='product',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='experiments', to='products.dataproduct'),
+            model_name="experiment",
+            name="product",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="experiments",
+                to="products.dataproduct",
+            ),
         ),
         migrations.AddField(
-            model_name='kpi',
-            name='product',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='kpis', to='products.dataproduct'),
+            model_name="kpi",
+            name="product",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="kpis",
+                to="products.dataproduct",
+            ),
         ),
         migrations.AddField(
-            model_name='measurement',
-            name='kpi',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='measurements', to='metrics.kpi'),
+            model_name="measurement",
+            name="kpi",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="measurements",
+                to="metrics.kpi",
+            ),
         ),
         migrations.AddField(
-            model_name='servicelevel',
-            name='product',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='service_levels', to='products.dataproduct'),
+            model_name="servicelevel",
+            name="product",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="service_levels",
+                to="products.dataproduct",
+            ),
         ),
         migrations.AddField(
-            model_name='servicelevelcheck',
-            name='service_level',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='checks', to='metrics.servicelevel'),
+            model_name="servicelevelcheck",
+            name="service_level",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="checks",
+                to="metrics.servicelevel",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='donecriterion',
-            constraint=models.CheckConstraint(condition=models.Q(('group__in', ['outcome', 'fail_fast', 'feasibility', 'quality', 'documentation', 'compliance'])), name='metrics_donecriterion_group_valid'),
+            model_name="donecriterion",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    (
+                        "group__in",
+                        [
+                            "outcome",
+                            "fail_fast",
+                            "feasibility",
+                            "quality",
+                            "documentation",
+                            "compliance",
+                        ],
+                    )
+                ),
+                name="metrics_donecriterion_group_valid",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='experiment',
-            constraint=models.CheckConstraint(condition=models.Q(('kind__in', ['pilot', 'ab_test', 'baseline_comparison'])), name='metrics_experiment_kind_valid'),
+            model_name="experiment",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("kind__in", ["pilot", "ab_test", "baseline_comparison"])),
+                name="metrics_experiment_kind_valid",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='experiment',
-            constraint=models.CheckConstraint(condition=models.Q(('metric_kind__in', ['proportion', 'mean'])), name='metrics_experiment_metric_kind_valid'),
+            model_name="experiment",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("metric_kind__in", ["proportion", "mean"])),
+                name="metrics_experiment_metric_kind_valid",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='experiment',
-            constraint=models.CheckConstraint(condition=models.Q(('status__in', ['planned', 'running', 'concluded'])), name='metrics_experiment_status_valid'),
+            model_name="experiment",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("status__in", ["planned", "running", "concluded"])),
+                name="metrics_experiment_status_valid",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='experiment',
-            constraint=models.CheckConstraint(condition=models.Q(('decision', ''), ('decision__in', ['roll_out', 'iterate', 'stop']), _connector='OR'), name='metrics_experiment_decision_valid'),
+            model_name="experiment",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("decision", ""),
+                    ("decision__in", ["roll_out", "iterate", "stop"]),
+                    _connector="OR",
+                ),
+                name="metrics_experiment_decision_valid",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='experiment',
-            constraint=models.CheckConstraint(condition=models.Q(('decision', ''), ('status', 'concluded'), _connector='OR'), name='metrics_experiment_decided_when_concluded'),
+            model_name="experiment",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("decision", ""), ("status", "concluded"), _connector="OR"),
+                name="metrics_experiment_decided_when_concluded",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='experiment',
-            constraint=models.CheckConstraint(condition=models.Q(('control_conversions__isnull', True), models.Q(('control_conversions__lte', models.F('control_n')), ('control_n__isnull', False)), _connector='OR'), name='metrics_experiment_control_conversions_le_n'),
+            model_name="experiment",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("control_conversions__isnull", True),
+                    models.Q(
+                        ("control_conversions__lte", models.F("control_n")),
+                        ("control_n__isnull", False),
+                    ),
+                    _connector="OR",
+                ),
+                name="metrics_experiment_control_conversions_le_n",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='experiment',
-            constraint=models.CheckConstraint(condition=models.Q(('variant_conversions__isnull', True), models.Q(('variant_conversions__lte', models.F('variant_n')), ('variant_n__isnull', False)), _connector='OR'), name='metrics_experiment_variant_conversions_le_n'),
+            model_name="experiment",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("variant_conversions__isnull", True),
+                    models.Q(
+                        ("variant_conversions__lte", models.F("variant_n")),
+                        ("variant_n__isnull", False),
+                    ),
+                    _connector="OR",
+                ),
+                name="metrics_experiment_variant_conversions_le_n",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='experiment',
-            constraint=models.CheckConstraint(condition=models.Q(('control_sd__gte', 0), ('control_sd__isnull', True), _connector='OR'), name='metrics_experiment_control_sd_range'),
+            model_name="experiment",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("control_sd__gte", 0), ("control_sd__isnull", True), _connector="OR"
+                ),
+                name="metrics_experiment_control_sd_range",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='experiment',
-            constraint=models.CheckConstraint(condition=models.Q(('variant_sd__gte', 0), ('variant_sd__isnull', True), _connector='OR'), name='metrics_experiment_variant_sd_range'),
+            model_name="experiment",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("variant_sd__gte", 0), ("variant_sd__isnull", True), _connector="OR"
+                ),
+                name="metrics_experiment_variant_sd_range",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='experiment',
-            constraint=models.CheckConstraint(condition=models.Q(('planned_variant_share__isnull', True), models.Q(('planned_variant_share__gt', 0), ('planned_variant_share__lt', 1)), _connector='OR'), name='metrics_experiment_split_range'),
+            model_name="experiment",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("planned_variant_share__isnull", True),
+                    models.Q(("planned_variant_share__gt", 0), ("planned_variant_share__lt", 1)),
+                    _connector="OR",
+                ),
+                name="metrics_experiment_split_range",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='experiment',
-            constraint=models.CheckConstraint(condition=models.Q(('ends_on__isnull', True), ('starts_on__isnull', True), ('ends_on__gte', models.F('starts_on')), _connector='OR'), name='metrics_experiment_ends_after_start'),
+            model_name="experiment",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("ends_on__isnull", True),
+                    ("starts_on__isnull", True),
+                    ("ends_on__gte", models.F("starts_on")),
+                    _connector="OR",
+                ),
+                name="metrics_experiment_ends_after_start",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='kpi',
-            constraint=models.CheckConstraint(condition=models.Q(('category__in', ['outcome', 'adoption', 'operational', 'financial', 'quality'])), name='metrics_kpi_category_valid'),
+            model_name="kpi",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("category__in", ["outcome", "adoption", "operational", "financial", "quality"])
+                ),
+                name="metrics_kpi_category_valid",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='kpi',
-            constraint=models.CheckConstraint(condition=models.Q(('direction__in', ['increase', 'decrease', 'at_least', 'at_most'])), name='metrics_kpi_direction_valid'),
+            model_name="kpi",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("direction__in", ["increase", "decrease", "at_least", "at_most"])
+                ),
+                name="metrics_kpi_direction_valid",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='kpi',
-            constraint=models.CheckConstraint(condition=models.Q(('cadence_days__gte', 1), ('cadence_days__lte', 366)), name='metrics_kpi_cadence_range'),
+            model_name="kpi",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("cadence_days__gte", 1), ("cadence_days__lte", 366)),
+                name="metrics_kpi_cadence_range",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='kpi',
-            constraint=models.CheckConstraint(condition=models.Q(('target_date__isnull', True), ('baseline_date__isnull', True), ('target_date__gt', models.F('baseline_date')), _connector='OR'), name='metrics_kpi_target_after_baseline'),
+            model_name="kpi",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("target_date__isnull", True),
+                    ("baseline_date__isnull", True),
+                    ("target_date__gt", models.F("baseline_date")),
+                    _connector="OR",
+                ),
+                name="metrics_kpi_target_after_baseline",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='kpi',
-            constraint=models.UniqueConstraint(fields=('product', 'name'), name='metrics_kpi_unique_name'),
+            model_name="kpi",
+            constraint=models.UniqueConstraint(
+                fields=("product", "name"), name="metrics_kpi_unique_name"
+            ),
         ),
         migrations.AddIndex(
-            model_name='measurement',
-            index=models.Index(fields=['kpi', '-observed_at'], name='metrics_measurement_latest_idx'),
+            model_name="measurement",
+            index=models.Index(
+                fields=["kpi", "-observed_at"], name="metrics_measurement_latest_idx"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='measurement',
-            constraint=models.CheckConstraint(condition=models.Q(('source__in', ['manual', 'import', 'api'])), name='metrics_measurement_source_valid'),
+            model_name="measurement",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("source__in", ["manual", "import", "api"])),
+                name="metrics_measurement_source_valid",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='servicelevel',
-            constraint=models.CheckConstraint(condition=models.Q(('indicator__in', ['freshness', 'availability', 'pipeline_success', 'quality_pass_rate'])), name='metrics_servicelevel_indicator_valid'),
+            model_name="servicelevel",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    (
+                        "indicator__in",
+                        ["freshness", "availability", "pipeline_success", "quality_pass_rate"],
+                    )
+                ),
+                name="metrics_servicelevel_indicator_valid",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='servicelevel',
-            constraint=models.CheckConstraint(condition=models.Q(('objective__gte', 0)), name='metrics_servicelevel_objective_range'),
+            model_name="servicelevel",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("objective__gte", 0)),
+                name="metrics_servicelevel_objective_range",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='servicelevel',
-            constraint=models.CheckConstraint(condition=models.Q(('indicator', 'freshness'), ('objective__lte', 100), _connector='OR'), name='metrics_servicelevel_rate_at_most_100'),
+            model_name="servicelevel",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("indicator", "freshness"), ("objective__lte", 100), _connector="OR"
+                ),
+                name="metrics_servicelevel_rate_at_most_100",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='servicelevel',
-            constraint=models.UniqueConstraint(fields=('product', 'indicator'), name='metrics_servicelevel_unique_indicator'),
+            model_name="servicelevel",
+            constraint=models.UniqueConstraint(
+                fields=("product", "indicator"), name="metrics_servicelevel_unique_indicator"
+            ),
         ),
         migrations.AddIndex(
-            model_name='servicelevelcheck',
-            index=models.Index(fields=['service_level', '-checked_at'], name='metrics_slcheck_recent_idx'),
+            model_name="servicelevelcheck",
+            index=models.Index(
+                fields=["service_level", "-checked_at"], name="metrics_slcheck_recent_idx"
+            ),
         ),
     ]

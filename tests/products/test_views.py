@@ -387,3 +387,13 @@ def test_the_product_page_query_count_does_not_grow(django_assert_num_queries, p
     expected = 7 + (2 if product.stage == "definition" else 0)
     with django_assert_num_queries(expected):
         assert client.get(f"/products/{product.slug}/").status_code == 200
+
+
+@pytest.mark.parametrize(
+    ("stage", "proposed"),
+    [("idea", "discovery"), ("definition", "build"), ("launched", "retired"), ("retired", "idea")],
+)
+def test_it_proposes_the_next_stage(pm, stage, proposed):
+    DataProductFactory(owner=pm, slug="p", stage=stage)
+    form = client_for(pm).get("/products/p/").context["stage_form"]
+    assert form["to_stage"].value() == proposed
