@@ -4,21 +4,21 @@ from metrics.models import KPI, DefinitionOfDone, Experiment
 
 
 def build_gate_problems(product) -> list[str]:
-    """Why the product may not enter *build*: it needs a Definition of Done and at least one KPI
+    """What the product still needs to enter *build*: a Definition of Done and at least one KPI
     with both a baseline and a target (DESIGN.md §4). Empty when the gate is open."""
     problems = []
     if not DefinitionOfDone.objects.filter(product=product).exists():
-        problems.append("it has no Definition of Done yet")
+        problems.append("a Definition of Done")
     measurable = KPI.objects.filter(
         product=product, baseline__isnull=False, target__isnull=False
     ).exists()
     if not measurable:
-        problems.append("it has no KPI with both a baseline and a target")
+        problems.append("a KPI with both a baseline and a target")
     return problems
 
 
 def launch_gate_problems(product) -> list[str]:
-    """Why the product may not enter *launched*: it needs a concluded pilot or experiment whose
+    """What the product still needs to enter *launched*: a concluded pilot or experiment whose
     decision was to roll out. Empty when the gate is open."""
     rolled_out = Experiment.objects.filter(
         product=product,
@@ -27,4 +27,4 @@ def launch_gate_problems(product) -> list[str]:
     ).exists()
     if rolled_out:
         return []
-    return ["no concluded pilot or experiment has a decision to roll out"]
+    return ["a concluded pilot or experiment decided “roll out”"]

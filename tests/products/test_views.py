@@ -261,7 +261,7 @@ def test_it_shows_the_gate_refusal_on_the_full_page(product, pm):
     assert response.status_code == 200
     assert b"<html" in response.content
     assert b"Not moved to Build" in response.content
-    assert b"Build needs it has no Definition of Done yet" in response.content
+    assert b"Build needs a Definition of Done" in response.content
     product.refresh_from_db()
     assert product.stage == "discovery"
     assert not StageChange.objects.exists()
@@ -282,7 +282,7 @@ def test_it_answers_a_refused_htmx_move_with_the_panel_and_reasons(product, pm):
         "/products/churn-radar/stage/", {"to_stage": "launched"}, HTTP_HX_REQUEST="true"
     )
     assert b"<html" not in response.content
-    assert b"Launch needs no concluded pilot" in response.content
+    assert b"Launch needs a concluded pilot" in response.content
 
 
 def test_it_ignores_an_override_reason_from_a_pm(product, pm):
