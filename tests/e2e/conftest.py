@@ -1,6 +1,9 @@
 """Browser tests: Playwright from PyPI driving Debian's Chromium (no browser download)."""
 
+import threading
+
 import pytest
+from django.db import connections
 
 CHROMIUM_ARGS = [
     "--no-sandbox",
@@ -24,6 +27,15 @@ def browser_page(chromium_path, live_server, monkeypatch):
         page.set_default_timeout(10_000)
         yield page
         browser.close()
+        # Inside this block the ORM runs in Playwright's greenlet context, where Django keeps
+        # separate connections; close them here or they outlive the test database.
+        connections.close_all()
+    # The live server answers each keep-alive connection in a thread that closes its database
+    # connection when the browser hangs up; wait for them, or PostgreSQL refuses to drop the test
+    # database while their sessions linger.
+    for thread in threading.enumerate():
+        if "process_request_thread" in thread.name:
+            thread.join(timeout=5)
 
 
 def log_in(page, live_server, username: str, password: str = "dpm-demo") -> None:
