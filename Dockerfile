@@ -1,7 +1,8 @@
 # Production image: gunicorn for the web, the same image runs the Celery worker and beat.
 FROM python:3.11-slim
 
-ENV PYTHONDONTWRITEBYTECODE=1 \
+ENV DEBUG=0 \
+    PYTHONDONTWRITEBYTECODE=1 \
     PYTHONUNBUFFERED=1 \
     PIP_NO_CACHE_DIR=1 \
     DPM_VAR_DIR=/app/var
@@ -21,7 +22,7 @@ COPY static ./static
 COPY manage.py ./
 
 RUN pip install -c constraints.txt -e . \
- && DEBUG=0 SECRET_KEY=collectstatic-only python manage.py collectstatic --noinput \
+ && SECRET_KEY=collectstatic-only python manage.py collectstatic --noinput \
  && mkdir -p /app/var && chown -R dpm /app/var
 
 USER dpm

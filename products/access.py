@@ -12,21 +12,31 @@ from django.db.models import BooleanField, ExpressionWrapper
 from django.shortcuts import get_object_or_404
 
 from products import roles
-from products.models import DataProduct, on_team
+from products.models import DataProduct, on_team_q
 
 
 @dataclass(frozen=True)
 class ProductAccess:
     product: DataProduct
-    is_team: bool  # owner, tech lead or team member
+    is_team: bool  # owner, tech lead or team member, and not a read-only stakeholder
     is_lead: bool
-    is_pm: bool
     is_superuser: bool
+    user_id: int | None
+
+    @property
+    def is_owner(self) -> bool:
+        return self.is_team and self.product.owner_id == self.user_id
 
     @property
     def can_edit(self) -> bool:
-        """Change the product's fields and its discovery, metrics and adoption records."""
+        """Change the product's description and its discovery, metrics and adoption records."""
         return self.is_team or self.is_superuser
+
+    @property
+    def can_manage_people(self) -> bool:
+        """Choose the owner, tech lead, team and stakeholders: the owner and superusers, so a team
+        member cannot hand the product (or edit rights) to someone else."""
+        return self.is_owner or self.is_superuser
 
     @property
     def can_change_stage(self) -> bool:
@@ -36,34 +46,17 @@ class ProductAccess:
     def can_override_gates(self) -> bool:
         return self.is_lead
 
-    @property
-    def can_prioritize(self) -> bool:
-        """Horizon, status, order and scoring inputs across the portfolio."""
-        return self.is_lead
 
-    @property
-    def can_read_notes(self) -> bool:
-        """Raw interview notes may hold PII: never for stakeholders who are not on the team."""
-        return self.is_team or self.is_superuser or self.is_lead or self.is_pm
-
-    @property
-    def can_read_pii(self) -> bool:
-        return self.is_team or self.is_superuser
-
-
-def product_access(user, product: DataProduct, *, is_team: bool | None = None) -> ProductAccess:
-    if is_team is None:
-        is_team = user.is_authenticated and (
-            DataProduct.objects.editable_by(user).filter(pk=product.pk).exists()
-            if not user.is_superuser
-            else True
-        )
+def product_access(user, product: DataProduct, *, on_team: bool | None = None) -> ProductAccess:
+    """The user's rights on one product. `on_team` saves a query when the caller annotated it."""
+    if on_team is None:
+        on_team = DataProduct.objects.filter(pk=product.pk).filter(on_team_q(user)).exists()
     return ProductAccess(
         product=product,
-        is_team=bool(is_team),
+        is_team=bool(on_team) and not roles.is_read_only(user),
         is_lead=roles.is_lead(user),
-        is_pm=roles.is_pm(user),
         is_superuser=user.is_superuser,
+        user_id=user.pk,
     )
 
 
@@ -76,10 +69,10 @@ def get_product_for_user(request, slug: str, *, edit: bool = False) -> ProductAc
     queryset = (
         DataProduct.objects.visible_to(user)
         .select_related("owner", "tech_lead", "domain")
-        .annotate(user_on_team=ExpressionWrapper(on_team(user), output_field=BooleanField()))
+        .annotate(user_on_team=ExpressionWrapper(on_team_q(user), output_field=BooleanField()))
     )
     product = get_object_or_404(queryset, slug=slug)
-    access = product_access(user, product, is_team=product.user_on_team)
+    access = product_access(user, product, on_team=product.user_on_team)
     if edit and not access.can_edit:
         raise PermissionDenied("Only the product's owner and team can change it.")
     return access

@@ -15,6 +15,9 @@ class RecordedHistoryAdmin(admin.ModelAdmin):
     def has_change_permission(self, request, obj=None) -> bool:
         return False
 
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
 
 @admin.register(Domain)
 class DomainAdmin(admin.ModelAdmin):

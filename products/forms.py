@@ -1,8 +1,10 @@
 from django import forms
 from django.contrib.auth import get_user_model
+from django.db.models import Q
 
+from products import roles
 from products.models import DataProduct, Domain
-from products.services import START_STAGES, next_stage
+from products.services import RESERVED_SLUGS, START_STAGES, next_stage
 
 
 class UserChoiceField(forms.ModelChoiceField):
@@ -19,11 +21,17 @@ def _people():
     return get_user_model().objects.filter(is_active=True).order_by("first_name", "username")
 
 
-class ProductForm(forms.ModelForm):
-    """Create or edit a product's description and people. The stage is not edited here: after
-    creation it only moves through the gated stage change."""
+PEOPLE_FIELDS = ("owner", "tech_lead", "team_members", "stakeholders")
 
-    owner = UserChoiceField(queryset=_people(), help_text="The product manager.")
+
+class ProductForm(forms.ModelForm):
+    """Create or edit a product's description and, for those who may, its people. The stage is
+    set only at creation: afterwards it moves through the gated stage change."""
+
+    owner = UserChoiceField(
+        queryset=_people().filter(Q(groups__name=roles.PM) | Q(is_superuser=True)).distinct(),
+        help_text="The product manager.",
+    )
     tech_lead = UserChoiceField(queryset=_people(), required=False)
     team_members = UserMultipleChoiceField(
         queryset=_people(), required=False, widget=forms.SelectMultiple(attrs={"size": 6})
@@ -41,10 +49,7 @@ class ProductForm(forms.ModelForm):
             "domain",
             "stage",
             "priority",
-            "owner",
-            "tech_lead",
-            "team_members",
-            "stakeholders",
+            *PEOPLE_FIELDS,
             "purpose",
             "decision",
             "decision_meeting",
@@ -56,7 +61,7 @@ class ProductForm(forms.ModelForm):
         }
         help_texts = {"slug": "Used in the address; leave empty to derive it from the name."}
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, can_manage_people: bool = True, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["slug"].required = False
         self.fields["domain"].queryset = Domain.objects.order_by("name")
@@ -68,12 +73,29 @@ class ProductForm(forms.ModelForm):
                 for value, label in DataProduct.Stage.choices
                 if value in START_STAGES
             ]
+        if not can_manage_people:
+            for name in PEOPLE_FIELDS:
+                del self.fields[name]
 
     def clean_slug(self) -> str:
         slug = self.cleaned_data["slug"]
         if self.instance.pk and not slug:
             raise forms.ValidationError("A product needs an address.")
+        if slug in RESERVED_SLUGS:
+            raise forms.ValidationError(f"“{slug}” is reserved for a page of its own.")
         return slug
+
+    @property
+    def column_fields(self) -> list[str]:
+        """The product's own columns this form edits (the many-to-many people are apart)."""
+        return [name for name in self.fields if name not in ("team_members", "stakeholders")]
+
+    @property
+    def people(self) -> dict | None:
+        """Team and stakeholders when the form edits people, else None (leave them alone)."""
+        if "team_members" not in self.fields:
+            return None
+        return {key: self.cleaned_data[key] for key in ("team_members", "stakeholders")}
 
 
 class StageChangeForm(forms.Form):

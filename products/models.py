@@ -38,29 +38,30 @@ class DataProductQuerySet(models.QuerySet):
             return self.none()
         if user.is_superuser or roles.user_roles(user):
             return self.all()
-        return self.filter(on_product(user))
+        return self.filter(on_product_q(user))
 
     def editable_by(self, user) -> "DataProductQuerySet":
-        """Products whose fields the user may change: owner, tech lead and team members."""
-        if not user.is_authenticated:
+        """Products whose fields the user may change: owner, tech lead and team members, unless
+        they only hold the read-only Stakeholder role."""
+        if not user.is_authenticated or roles.is_read_only(user):
             return self.none()
         if user.is_superuser:
             return self.all()
-        return self.filter(on_team(user))
+        return self.filter(on_team_q(user))
 
 
-def on_team(user) -> Q:
+def on_team_q(user) -> Q:
     team = DataProduct.team_members.through.objects.filter(
         dataproduct_id=OuterRef("pk"), user_id=user.pk
     )
     return Q(owner_id=user.pk) | Q(tech_lead_id=user.pk) | Q(Exists(team))
 
 
-def on_product(user) -> Q:
+def on_product_q(user) -> Q:
     listed = DataProduct.stakeholders.through.objects.filter(
         dataproduct_id=OuterRef("pk"), user_id=user.pk
     )
-    return on_team(user) | Q(Exists(listed))
+    return on_team_q(user) | Q(Exists(listed))
 
 
 class DataProductKind(models.TextChoices):

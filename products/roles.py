@@ -27,3 +27,11 @@ def is_pm(user) -> bool:
 
 def is_lead(user) -> bool:
     return user.is_superuser or LEAD in user_roles(user)
+
+
+def is_read_only(user) -> bool:
+    """Stakeholders change nothing (DESIGN.md §7), even when someone lists them on a team."""
+    if user.is_superuser:
+        return False
+    held = user_roles(user)
+    return STAKEHOLDER in held and not held & {PM, LEAD}

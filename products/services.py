@@ -1,9 +1,10 @@
 """Writes about products that have rules or span models: creation, edits, stage changes."""
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils.text import slugify
 
+from products import roles
 from products.access import ProductAccess
 from products.models import DataProduct, StageChange
 
@@ -60,28 +61,70 @@ def gate_problems(*, product: DataProduct, to_stage: str) -> list[str]:
     return problems
 
 
+# Slugs that would shadow a page under /products/.
+RESERVED_SLUGS = frozenset({"new"})
+
+
 def unique_product_slug(name: str) -> str:
     base = slugify(name)[:100] or "product"
+    if base in RESERVED_SLUGS:
+        base = f"{base}-product"
     slug, n = base, 2
     while DataProduct.objects.filter(slug=slug).exists():
         slug, n = f"{base}-{n}", n + 1
     return slug
 
 
+def _save_product(product: DataProduct, **save_kwargs) -> None:
+    """Save, turning a slug taken between the form's check and the insert (two people saving at
+    once) into a form error instead of a 500."""
+    try:
+        with transaction.atomic():
+            product.save(**save_kwargs)
+    except IntegrityError as exc:
+        if DataProduct.objects.filter(slug=product.slug).exclude(pk=product.pk).exists():
+            raise ValidationError(
+                {"slug": "Another product took this address; choose another."}
+            ) from exc
+        raise
+
+
 @transaction.atomic
-def product_create(*, product: DataProduct, team_members=(), stakeholders=()) -> DataProduct:
-    """Save a new product built by the form (its owner set), with its people.
+def product_create(*, user, product: DataProduct, team_members=(), stakeholders=()) -> DataProduct:
+    """Save a new product built by the form, with its people.
 
     A new product starts before any gate, so nobody can create a launched product out of thin air.
     """
+    if not roles.is_pm(user):
+        raise PermissionDenied("Only product managers can create products.")
     if product.stage not in START_STAGES:
         raise ValidationError({"stage": "A new product starts before the gated stages."})
     if not product.slug:
         product.slug = unique_product_slug(product.name)
     product.full_clean()
-    product.save()
+    _save_product(product)
     product.team_members.set(team_members)
     product.stakeholders.set(stakeholders)
+    return product
+
+
+@transaction.atomic
+def product_update(
+    *, access: ProductAccess, product: DataProduct, fields: list[str], people: dict | None = None
+) -> DataProduct:
+    """Save the edited `fields` of the product (and its team and stakeholders when given).
+
+    Only the named columns are written, so an edit never puts back a stage or a score that a
+    stage change or a recompute wrote meanwhile.
+    """
+    if not access.can_edit:
+        raise PermissionDenied("Only the product's owner and team can change it.")
+    if (people is not None or "owner" in fields) and not access.can_manage_people:
+        raise PermissionDenied("Only the owner or a lead can change who works on the product.")
+    _save_product(product, update_fields=[*fields, "updated_at"])
+    if people is not None:
+        product.team_members.set(people["team_members"])
+        product.stakeholders.set(people["stakeholders"])
     return product
 
 

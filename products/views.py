@@ -1,6 +1,7 @@
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
+from django.db.models import F
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -15,6 +16,7 @@ from products.services import (
     next_stage,
     product_change_stage,
     product_create,
+    product_update,
 )
 
 PORTFOLIO_PAGE_SIZE = 50
@@ -24,7 +26,11 @@ ALERTS_PAGE_SIZE = 50
 @require_http_methods(["GET", "HEAD"])
 def portfolio(request: AuthedRequest):
     filters = PortfolioFilterForm(request.GET)
-    products = DataProduct.objects.visible_to(request.user).select_related("owner", "domain")
+    products = (
+        DataProduct.objects.visible_to(request.user)
+        .select_related("owner", "domain")
+        .order_by(F("opportunity_score").desc(nulls_last=True), "name")
+    )
     if filters.is_valid():
         products = filters.apply(products)
     page = Paginator(products, PORTFOLIO_PAGE_SIZE).get_page(request.GET.get("page"))
@@ -75,6 +81,7 @@ def product_new(request: AuthedRequest):
     if request.method == "POST" and form.is_valid():
         try:
             product = product_create(
+                user=request.user,
                 product=form.save(commit=False),
                 team_members=form.cleaned_data["team_members"],
                 stakeholders=form.cleaned_data["stakeholders"],
@@ -90,11 +97,24 @@ def product_new(request: AuthedRequest):
 @require_http_methods(["GET", "POST"])
 def product_edit(request: AuthedRequest, slug: str):
     access = get_product_for_user(request, slug, edit=True)
-    form = ProductForm(request.POST or None, instance=access.product)
+    form = ProductForm(
+        request.POST or None,
+        instance=access.product,
+        can_manage_people=access.can_manage_people,
+    )
     if request.method == "POST" and form.is_valid():
-        product = form.save()
-        messages.success(request, f"{product.name} saved.")
-        return redirect(product)
+        try:
+            product = product_update(
+                access=access,
+                product=form.save(commit=False),
+                fields=form.column_fields,
+                people=form.people,
+            )
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, f"{product.name} saved.")
+            return redirect(product)
     return render(request, "products/form.html", {"form": form, "product": access.product})
 
 
@@ -121,10 +141,10 @@ def product_stage(request: AuthedRequest, slug: str):
         except ValidationError as exc:
             form.add_error(None, exc)
         else:
-            messages.success(request, f"Moved to {change.get_to_stage_display()}.")
             if not request.htmx:
+                messages.success(request, f"Moved to {change.get_to_stage_display()}.")
                 return redirect(access.product)
-            form = None
+            form = None  # the panel shows the new stage and its history: no message to queue
     context = _detail_context(access, stage_form=form, refused=refused)
     template = "products/detail.html#stage-panel" if request.htmx else "products/detail.html"
     return render(request, template, context)

@@ -59,8 +59,11 @@ def test_it_refuses_to_rewrite_recorded_history(admin_client, label):
     model = apps.get_model(label)
     row = MAKE_ONE[label]()
     response = admin_client.post(admin_url(model, "change", row.pk), {})
+    deletion = admin_client.post(admin_url(model, "delete", row.pk), {"post": "yes"})
 
     assert response.status_code == 403
+    assert deletion.status_code == 403
+    assert model.objects.filter(pk=row.pk).exists()
 
 
 def make_stage_change():

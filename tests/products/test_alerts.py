@@ -5,15 +5,10 @@ from django.test import Client
 from django.utils import timezone
 
 from products.models import Alert
+from tests.helpers import client_for
 from tests.products.factories import AlertFactory, DataProductFactory
 
 pytestmark = pytest.mark.django_db
-
-
-def client_for(user) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 @pytest.mark.parametrize("who", ["pm", "team_member", "other_pm", "lead", "stakeholder"])

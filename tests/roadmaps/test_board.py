@@ -2,16 +2,11 @@ import pytest
 from django.test import Client
 
 from roadmaps.models import RoadmapItem
+from tests.helpers import client_for
 from tests.products.factories import DataProductFactory
 from tests.roadmaps.factories import RoadmapItemFactory
 
 pytestmark = pytest.mark.django_db
-
-
-def client_for(user) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 @pytest.mark.parametrize("who", ["pm", "team_member", "other_pm", "lead", "stakeholder"])
