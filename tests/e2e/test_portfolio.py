@@ -25,3 +25,27 @@ def test_the_demo_pm_logs_in_and_sees_the_portfolio(browser_page, live_server):
     page.get_by_role("link", name=names[0]).click()
     assert page.get_by_role("heading", name=names[0]).is_visible()
     assert page.get_by_role("heading", name="Stage").is_visible()
+
+
+def test_the_pm_moves_a_product_through_an_open_gate_in_place(browser_page, live_server):
+    """The stage form posts through htmx (with the CSRF header from <body>) and swaps the panel."""
+    call_command("seed_demo", force=True, verbosity=0)
+    product = DataProduct.objects.get(slug="customer-health-api")
+    assert product.stage == "definition"
+    page = browser_page
+    log_in(page, live_server, "pm")
+    page.wait_for_url(f"{live_server.url}/")
+
+    page.goto(f"{live_server.url}/products/customer-health-api/")
+    assert page.get_by_text("Next: Build.").is_visible()
+    assert page.get_by_label("Move to").input_value() == "build"
+    page.get_by_label("Note").fill("DoD signed off with Customer Success")
+    page.evaluate("window.stillTheSamePage = true")  # lost if the browser loads a new page
+    page.get_by_role("button", name="Change stage").click()
+
+    history = page.locator("#stage-panel .timeline li").first
+    history.get_by_text("DoD signed off with Customer Success").wait_for()
+    assert "Definition → Build" in history.inner_text()
+    assert page.evaluate("window.stillTheSamePage") is True
+    product.refresh_from_db()
+    assert product.stage == "build"
