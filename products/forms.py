@@ -22,6 +22,7 @@ def _people():
 
 
 PEOPLE_FIELDS = ("owner", "tech_lead", "team_members", "stakeholders")
+MULTI_SELECT_HINT = "Hold Ctrl (⌘ on a Mac) to choose several."
 
 
 class ProductForm(forms.ModelForm):
@@ -34,10 +35,16 @@ class ProductForm(forms.ModelForm):
     )
     tech_lead = UserChoiceField(queryset=_people(), required=False)
     team_members = UserMultipleChoiceField(
-        queryset=_people(), required=False, widget=forms.SelectMultiple(attrs={"size": 6})
+        queryset=_people(),
+        required=False,
+        widget=forms.SelectMultiple(attrs={"size": 6}),
+        help_text=MULTI_SELECT_HINT,
     )
     stakeholders = UserMultipleChoiceField(
-        queryset=_people(), required=False, widget=forms.SelectMultiple(attrs={"size": 6})
+        queryset=_people(),
+        required=False,
+        widget=forms.SelectMultiple(attrs={"size": 6}),
+        help_text=MULTI_SELECT_HINT,
     )
 
     class Meta:
