@@ -36,6 +36,18 @@ class InterviewChannel(models.TextChoices):
     SHADOWING = "shadowing", "Shadowing"
 
 
+class InterviewQuerySet(models.QuerySet):
+    def readable_with(self, access) -> "InterviewQuerySet":
+        """The product's interviews whose raw notes this access (products.access) may read:
+        none for stakeholders, and PII-flagged ones only for the product team."""
+        interviews = self.filter(product=access.product)
+        if not access.can_read_notes:
+            return interviews.none()
+        if not access.can_read_pii:
+            interviews = interviews.filter(contains_pii=False)
+        return interviews
+
+
 class Interview(TimeStampedModel):
     Channel = InterviewChannel
 
@@ -62,6 +74,8 @@ class Interview(TimeStampedModel):
     )
     # Optimistic locking: a save names the version it edited; a stale version is a conflict.
     version = models.PositiveIntegerField(default=1)
+
+    objects = InterviewQuerySet.as_manager()
 
     class Meta:
         ordering = ["-held_on", "-pk"]
@@ -97,6 +111,16 @@ class InsightKind(models.TextChoices):
     IDEA = "idea", "Idea"
 
 
+class InsightQuerySet(models.QuerySet):
+    def readable_with(self, access) -> "InsightQuerySet":
+        """The product's insights this access may read: everyone who sees the product reads
+        insights (stakeholders included), but those from PII interviews stay with the team."""
+        insights = self.filter(interview__product=access.product)
+        if not access.can_read_pii:
+            insights = insights.filter(interview__contains_pii=False)
+        return insights
+
+
 class Insight(TimeStampedModel):
     Kind = InsightKind
 
@@ -105,6 +129,8 @@ class Insight(TimeStampedModel):
     text = models.TextField()
     tags = models.ManyToManyField(Tag, blank=True, related_name="insights")
     severity = models.PositiveSmallIntegerField(default=3, help_text="1 (minor) to 5 (blocking).")
+
+    objects = InsightQuerySet.as_manager()
 
     class Meta:
         ordering = ["-severity", "-created_at"]

@@ -15,4 +15,5 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("", include("products.urls")),
     path("", include("roadmaps.urls")),
+    path("", include("discovery.urls")),
 ]

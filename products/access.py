@@ -20,6 +20,7 @@ class ProductAccess:
     product: DataProduct
     is_team: bool  # owner, tech lead or team member, and not a read-only stakeholder
     is_lead: bool
+    is_pm: bool
     is_superuser: bool
     user_id: int | None
 
@@ -46,6 +47,16 @@ class ProductAccess:
     def can_override_gates(self) -> bool:
         return self.is_lead
 
+    @property
+    def can_read_notes(self) -> bool:
+        """Raw interview notes: the team, leads and PMs, never stakeholders (they may hold PII)."""
+        return self.can_edit or self.is_lead or self.is_pm
+
+    @property
+    def can_read_pii(self) -> bool:
+        """Interviews flagged as containing PII stay inside the product team."""
+        return self.can_edit
+
 
 def product_access(user, product: DataProduct, *, on_team: bool | None = None) -> ProductAccess:
     """The user's rights on one product. `on_team` saves a query when the caller annotated it."""
@@ -55,6 +66,7 @@ def product_access(user, product: DataProduct, *, on_team: bool | None = None) -
         product=product,
         is_team=bool(on_team) and not roles.is_read_only(user),
         is_lead=roles.is_lead(user),
+        is_pm=roles.is_pm(user),
         is_superuser=user.is_superuser,
         user_id=user.pk,
     )

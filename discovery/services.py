@@ -1,0 +1,214 @@
+"""Writes of the discovery workspace: interviews, their notes (optimistically locked), insights."""
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.utils import timezone
+
+from discovery.models import (  # noqa: F401
+    Evidence,
+    Hypothesis,
+    Insight,
+    Interview,
+    Persona,
+    Tag,
+    Why,
+    WhyChain,
+)
+from products.access import ProductAccess
+
+
+class NotesConflict(Exception):
+    """Someone saved the notes since this editor loaded them; nothing was overwritten."""
+
+    def __init__(self, interview: Interview):
+        self.interview = interview  # as saved now: their text and the current version
+        super().__init__(f"Notes of interview {interview.pk} changed since version was read")
+
+
+def _require_edit(access: ProductAccess) -> None:
+    if not access.can_edit:
+        raise PermissionDenied("Only the product's team can change its discovery records.")
+
+
+@transaction.atomic
+def interview_create(*, access: ProductAccess, user, interview: Interview) -> Interview:
+    _require_edit(access)
+    interview.product = access.product
+    if interview.conducted_by_id is None:
+        interview.conducted_by = user
+    interview.full_clean()
+    interview.save()
+    return interview
+
+
+@transaction.atomic
+def interview_update(
+    *, access: ProductAccess, interview: Interview, fields: list[str]
+) -> Interview:
+    """Save the interview's details (not its notes, which go through `interview_save_notes`)."""
+    _require_edit(access)
+    interview.full_clean(exclude=["notes"])
+    interview.save(update_fields=[*fields, "updated_at"])
+    return interview
+
+
+def interview_save_notes(
+    *, access: ProductAccess, interview_id: int, notes: str, version: int
+) -> int:
+    """Save notes edited from `version`; returns the new version.
+
+    One conditional UPDATE: it writes only if nobody saved since `version`, so two editors can
+    never silently overwrite each other, however their requests interleave. Raises NotesConflict
+    with the current text when they would.
+    """
+    _require_edit(access)
+    updated = Interview.objects.filter(
+        pk=interview_id, product=access.product, version=version
+    ).update(notes=notes, version=F("version") + 1, updated_at=timezone.now())
+    if updated:
+        return version + 1
+    raise NotesConflict(Interview.objects.get(pk=interview_id, product=access.product))
+
+
+# Which status a hypothesis may move to from each status. A validated or invalidated hypothesis
+# can be re-opened for testing when new evidence comes in; nothing jumps straight to a verdict.
+STATUS_MOVES = {
+    Hypothesis.Status.PROPOSED: {Hypothesis.Status.TESTING, Hypothesis.Status.PARKED},
+    Hypothesis.Status.TESTING: {
+        Hypothesis.Status.VALIDATED,
+        Hypothesis.Status.INVALIDATED,
+        Hypothesis.Status.PARKED,
+    },
+    Hypothesis.Status.PARKED: {Hypothesis.Status.PROPOSED, Hypothesis.Status.TESTING},
+    Hypothesis.Status.VALIDATED: {Hypothesis.Status.TESTING},
+    Hypothesis.Status.INVALIDATED: {Hypothesis.Status.TESTING},
+}
+
+
+@transaction.atomic
+def hypothesis_create(*, access: ProductAccess, user, hypothesis: Hypothesis) -> Hypothesis:
+    _require_edit(access)
+    hypothesis.product = access.product
+    hypothesis.status = Hypothesis.Status.PROPOSED
+    hypothesis.status_changed_at = timezone.now()
+    hypothesis.status_changed_by = user
+    hypothesis.full_clean()
+    hypothesis.save()
+    return hypothesis
+
+
+@transaction.atomic
+def hypothesis_update(
+    *, access: ProductAccess, hypothesis: Hypothesis, fields: list[str]
+) -> Hypothesis:
+    """Save the statement's parts, type and importance (the status has its own moves)."""
+    _require_edit(access)
+    hypothesis.full_clean()
+    hypothesis.save(update_fields=[*fields, "updated_at"])
+    return hypothesis
+
+
+@transaction.atomic
+def hypothesis_change_status(
+    *, access: ProductAccess, user, hypothesis_id: int, to_status: str
+) -> Hypothesis:
+    """Move a hypothesis along STATUS_MOVES, recording who and when. The row lock makes two
+    simultaneous moves apply one after the other, each checked against the status it finds."""
+    _require_edit(access)
+    hypothesis = Hypothesis.objects.select_for_update().get(
+        pk=hypothesis_id, product=access.product
+    )
+    if to_status not in STATUS_MOVES.get(hypothesis.status, ()):
+        current = hypothesis.get_status_display()
+        raise ValidationError(
+            {"status": f"A {current.lower()} hypothesis cannot move to “{to_status}”."}
+        )
+    hypothesis.status = to_status
+    hypothesis.status_changed_at = timezone.now()
+    hypothesis.status_changed_by = user
+    hypothesis.save(
+        update_fields=["status", "status_changed_at", "status_changed_by", "updated_at"]
+    )
+    return hypothesis
+
+
+@transaction.atomic
+def evidence_attach(
+    *,
+    access: ProductAccess,
+    user,
+    hypothesis: Hypothesis,
+    stance: str,
+    note: str = "",
+    insight_id: int | None = None,
+    experiment_id: int | None = None,
+) -> Evidence:
+    """Link an insight of this product, or one of its concluded experiments, as evidence."""
+    _require_edit(access)
+    if hypothesis.product_id != access.product.pk:
+        raise PermissionDenied("The hypothesis belongs to another product.")
+    evidence = Evidence(hypothesis=hypothesis, stance=stance, note=note.strip(), added_by=user)
+    if insight_id:
+        evidence.insight = Insight.objects.readable_with(access).filter(pk=insight_id).first()
+        if evidence.insight is None:
+            raise ValidationError("That insight is not one of this product's.")
+        duplicate = hypothesis.evidence.filter(insight=evidence.insight)
+    else:
+        evidence.experiment = access.product.experiments.filter(
+            pk=experiment_id, status="concluded"
+        ).first()
+        if evidence.experiment is None:
+            raise ValidationError("Only a concluded experiment of this product can be evidence.")
+        duplicate = hypothesis.evidence.filter(experiment=evidence.experiment)
+    if duplicate.exists():
+        raise ValidationError("This is already linked as evidence to the hypothesis.")
+    evidence.full_clean(validate_unique=False, validate_constraints=False)
+    try:
+        with transaction.atomic():
+            evidence.save()
+    except IntegrityError as exc:  # the same link added twice at once
+        raise ValidationError("This is already linked as evidence to the hypothesis.") from exc
+    return evidence
+
+
+def evidence_detach(*, access: ProductAccess, hypothesis: Hypothesis, evidence_id: int) -> None:
+    _require_edit(access)
+    deleted, _ = Evidence.objects.filter(pk=evidence_id, hypothesis=hypothesis).delete()
+    if not deleted:
+        raise ValidationError("That evidence is not linked to this hypothesis.")
+
+
+def parse_tags(raw: str) -> list[str]:
+    """'Trust, excel ,  trust' → ['trust', 'excel']: lower case, trimmed, de-duplicated."""
+    seen: dict[str, None] = {}
+    for part in raw.split(","):
+        name = " ".join(part.split()).lower()[: Tag._meta.get_field("name").max_length]
+        if name:
+            seen[name] = None
+    return list(seen)
+
+
+@transaction.atomic
+def insight_add(
+    *,
+    access: ProductAccess,
+    interview: Interview,
+    kind: str,
+    text: str,
+    severity: int,
+    tags: list[str],
+) -> Insight:
+    _require_edit(access)
+    if interview.product_id != access.product.pk:
+        raise PermissionDenied("The interview belongs to another product.")
+    insight = Insight(interview=interview, kind=kind, text=text.strip(), severity=severity)
+    insight.full_clean()
+    insight.save()
+    if tags:
+        existing = {t.name: t for t in Tag.objects.filter(name__in=tags)}
+        Tag.objects.bulk_create(
+            [Tag(name=name) for name in tags if name not in existing], ignore_conflicts=True
+        )
+        insight.tags.set(Tag.objects.filter(name__in=tags))
+    return insight
