@@ -1,7 +1,7 @@
 from django import forms
 from django.contrib.auth import get_user_model
 
-from discovery.models import (  # noqa: F401
+from discovery.models import (
     Evidence,
     Hypothesis,
     Insight,
@@ -30,7 +30,7 @@ class InterviewForm(forms.ModelForm):
             "summary",
         ]
         widgets = {
-            "held_on": forms.DateInput(attrs={"type": "date"}),
+            "held_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
             "summary": forms.Textarea(attrs={"rows": 2}),
         }
         labels = {"interviewee_name": "Who you talked to", "contains_pii": "Contains PII"}
@@ -48,7 +48,8 @@ class InterviewForm(forms.ModelForm):
 
 
 class NotesForm(forms.Form):
-    notes = forms.CharField(required=False, widget=forms.Textarea)
+    # Notes are saved exactly as typed: stripping would eat the newline the PM just entered.
+    notes = forms.CharField(required=False, strip=False, widget=forms.Textarea)
     version = forms.IntegerField(min_value=1, widget=forms.HiddenInput)
 
 
@@ -144,10 +145,14 @@ class InterviewFilterForm(forms.Form):
         queryset=get_user_model().objects.none(), required=False, label="Interviewer"
     )
     held_from = forms.DateField(
-        required=False, label="From", widget=forms.DateInput(attrs={"type": "date"})
+        required=False,
+        label="From",
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
     )
     held_to = forms.DateField(
-        required=False, label="To", widget=forms.DateInput(attrs={"type": "date"})
+        required=False,
+        label="To",
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
     )
     kind = forms.ChoiceField(
         choices=[("", "All kinds"), *Insight.Kind.choices], required=False, label="Insight kind"
@@ -181,3 +186,71 @@ class InterviewFilterForm(forms.Form):
         if data["tag"]:
             insights = insights.filter(tags__name=data["tag"].strip().lower())
         return insights
+
+
+class WhyChainForm(forms.ModelForm):
+    """Start a Five Whys chain from the problem as people describe it."""
+
+    class Meta:
+        model = WhyChain
+        fields = ["problem"]
+        widgets = {"problem": forms.Textarea(attrs={"rows": 3})}
+        labels = {"problem": "The problem"}
+        help_texts = {
+            "problem": "What goes wrong, for whom, as they would say it, "
+            "e.g. “Account managers call churning accounts too late”."
+        }
+
+
+class WhyChainEditForm(WhyChainForm):
+    class Meta(WhyChainForm.Meta):
+        fields = ["problem", "root_cause"]
+        widgets = {
+            "problem": forms.Textarea(attrs={"rows": 3}),
+            "root_cause": forms.Textarea(attrs={"rows": 3}),
+        }
+        labels = {"problem": "The problem", "root_cause": "Root cause"}
+        help_texts = {
+            "root_cause": "Where the whys end: a cause the team can act on. Often the last why."
+        }
+
+
+class WhyForm(forms.ModelForm):
+    class Meta:
+        model = Why
+        fields = ["text"]
+        widgets = {"text": forms.Textarea(attrs={"rows": 2})}
+        labels = {"text": "Why?"}
+
+
+class WhyMoveForm(forms.Form):
+    direction = forms.ChoiceField(choices=[("up", "Up"), ("down", "Down")])
+
+
+class PersonaForm(forms.ModelForm):
+    class Meta:
+        model = Persona
+        fields = ["name", "role", "decisions", "tools"]
+        widgets = {"decisions": forms.Textarea(attrs={"rows": 2})}
+        help_texts = {
+            "name": "Short and memorable, e.g. “Mid-market account manager”.",
+            "decisions": "The decisions this persona makes that data could change.",
+            "tools": "What they use today, e.g. Salesforce, Excel.",
+        }
+
+    def __init__(self, *args, product, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.product = product
+
+    def clean_name(self) -> str:
+        name = self.cleaned_data["name"]
+        duplicate = Persona.objects.filter(product=self.product, name__iexact=name)
+        if self.instance.pk:
+            duplicate = duplicate.exclude(pk=self.instance.pk)
+        if duplicate.exists():
+            raise forms.ValidationError(f"This product already has a persona called “{name}”.")
+        return name
+
+    @property
+    def column_fields(self) -> list[str]:
+        return list(self.fields)

@@ -204,12 +204,17 @@ TEST_FIRST_MIN_IMPORTANCE = 3
 TEST_FIRST_MAX_STRENGTH = 2
 
 
-def hypotheses_with_evidence(product) -> QuerySet:
+def hypotheses_with_evidence(product, *, count_pii: bool = True) -> QuerySet:
     """The product's hypotheses annotated with their evidence balance (supporting,
-    contradicting) and evidence strength, in one query whatever the number of links."""
+    contradicting) and evidence strength, in one query whatever the number of links.
+
+    Without `count_pii`, evidence from PII-flagged interviews is left out of the counts, so
+    people outside the team see figures that match the evidence they are shown.
+    """
+    counted = Q() if count_pii else ~Q(evidence__insight__interview__contains_pii=True)
     return Hypothesis.objects.filter(product=product).annotate(
-        supporting=Count("evidence", filter=Q(evidence__stance="supports")),
-        contradicting=Count("evidence", filter=Q(evidence__stance="contradicts")),
+        supporting=Count("evidence", filter=counted & Q(evidence__stance="supports")),
+        contradicting=Count("evidence", filter=counted & Q(evidence__stance="contradicts")),
         experiment_links=Count("evidence", filter=Q(evidence__experiment__isnull=False)),
     )
 

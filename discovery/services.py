@@ -5,7 +5,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
 
-from discovery.models import (  # noqa: F401
+from discovery.models import (
     Evidence,
     Hypothesis,
     Insight,
@@ -212,3 +212,142 @@ def insight_add(
         )
         insight.tags.set(Tag.objects.filter(name__in=tags))
     return insight
+
+
+# Five Whys. A chain's whys are numbered 1..n; every write that changes the order locks the chain
+# row first, so two people reordering (or appending to) the same chain apply one after the other.
+
+WHY_DIRECTIONS = ("up", "down")
+
+
+def _lock_chain(access: ProductAccess, chain: WhyChain) -> WhyChain:
+    _require_edit(access)
+    if chain.product_id != access.product.pk:
+        raise PermissionDenied("The chain belongs to another product.")
+    return WhyChain.objects.select_for_update().get(pk=chain.pk)
+
+
+def _renumber_whys(chain: WhyChain, whys: list[Why]) -> None:
+    """Give `whys`, in their list order, the positions 1..n: one UPDATE (bulk_update's CASE) for
+    the rows whose position changes, however long the chain."""
+    now = timezone.now()
+    changed = []
+    for number, why in enumerate(whys, start=1):
+        if why.position != number:
+            why.position, why.updated_at = number, now
+            changed.append(why)
+    Why.objects.bulk_update(changed, ["position", "updated_at"])
+    WhyChain.objects.filter(pk=chain.pk).update(updated_at=now)
+
+
+@transaction.atomic
+def why_chain_create(*, access: ProductAccess, problem: str) -> WhyChain:
+    _require_edit(access)
+    chain = WhyChain(product=access.product, problem=problem.strip())
+    chain.full_clean()
+    chain.save()
+    return chain
+
+
+@transaction.atomic
+def why_chain_update(*, access: ProductAccess, chain: WhyChain) -> WhyChain:
+    """Save the chain's problem and root cause (its whys have their own writes)."""
+    _require_edit(access)
+    if chain.product_id != access.product.pk:
+        raise PermissionDenied("The chain belongs to another product.")
+    chain.problem = chain.problem.strip()
+    chain.root_cause = chain.root_cause.strip()
+    chain.full_clean()
+    chain.save(update_fields=["problem", "root_cause", "updated_at"])
+    return chain
+
+
+@transaction.atomic
+def why_append(*, access: ProductAccess, chain: WhyChain, text: str) -> Why:
+    """Ask "why?" once more: the new why answers the last one and goes to the end."""
+    chain = _lock_chain(access, chain)
+    last = Why.objects.filter(chain=chain).order_by("-position").values_list("position").first()
+    why = Why(chain=chain, position=(last[0] if last else 0) + 1, text=text.strip())
+    why.full_clean()
+    why.save()
+    WhyChain.objects.filter(pk=chain.pk).update(updated_at=timezone.now())
+    return why
+
+
+@transaction.atomic
+def why_shift(*, access: ProductAccess, chain: WhyChain, why_id: int, direction: str) -> None:
+    """Swap a why with its neighbour above ("up") or below ("down") and renumber 1..n.
+
+    Raises ValidationError, writing nothing, for an unknown direction, a why of another chain,
+    or a move past either end.
+    """
+    chain = _lock_chain(access, chain)
+    if direction not in WHY_DIRECTIONS:
+        raise ValidationError("Move a why up or down.")
+    whys = list(Why.objects.filter(chain=chain))
+    index = next((n for n, why in enumerate(whys) if why.pk == why_id), None)
+    if index is None:
+        raise ValidationError("That why is not part of this chain.")
+    other = index - 1 if direction == "up" else index + 1
+    if not 0 <= other < len(whys):
+        where = "first" if direction == "up" else "last"
+        raise ValidationError(f"Why {index + 1} is already the {where} one.")
+    whys[index], whys[other] = whys[other], whys[index]
+    _renumber_whys(chain, whys)
+
+
+@transaction.atomic
+def why_delete(*, access: ProductAccess, chain: WhyChain, why_id: int) -> None:
+    """Remove a why; the ones after it move up a place, so the chain stays numbered 1..n."""
+    chain = _lock_chain(access, chain)
+    deleted, _ = Why.objects.filter(pk=why_id, chain=chain).delete()
+    if not deleted:
+        raise ValidationError("That why is not part of this chain.")
+    _renumber_whys(chain, list(Why.objects.filter(chain=chain)))
+
+
+# Personas. Names are unique per product without regard to case ("Analyst" and "analyst" are one
+# persona); the database's case-sensitive constraint backs this up against simultaneous saves.
+
+
+def _persona_name_taken(persona: Persona) -> ValidationError:
+    return ValidationError({"name": f"This product already has a persona called “{persona.name}”."})
+
+
+def _persona_save(persona: Persona, **save_kwargs) -> Persona:
+    duplicate = Persona.objects.filter(product=persona.product, name__iexact=persona.name)
+    if persona.pk:
+        duplicate = duplicate.exclude(pk=persona.pk)
+    if duplicate.exists():
+        raise _persona_name_taken(persona)
+    persona.full_clean(validate_constraints=False)
+    try:
+        with transaction.atomic():
+            persona.save(**save_kwargs)
+    except IntegrityError as exc:  # the same name saved twice at once
+        raise _persona_name_taken(persona) from exc
+    return persona
+
+
+@transaction.atomic
+def persona_create(*, access: ProductAccess, persona: Persona) -> Persona:
+    _require_edit(access)
+    persona.product = access.product
+    return _persona_save(persona)
+
+
+@transaction.atomic
+def persona_update(*, access: ProductAccess, persona: Persona, fields: list[str]) -> Persona:
+    _require_edit(access)
+    if persona.product_id != access.product.pk:
+        raise PermissionDenied("The persona belongs to another product.")
+    return _persona_save(persona, update_fields=[*fields, "updated_at"])
+
+
+@transaction.atomic
+def persona_delete(*, access: ProductAccess, persona_id: int) -> None:
+    """Delete a persona. Its interviews and hypotheses stay, without a persona (SET_NULL)."""
+    _require_edit(access)
+    deleted, _ = Persona.objects.filter(pk=persona_id, product=access.product).delete()
+    if not deleted:
+        raise ValidationError("That persona is not one of this product's.")

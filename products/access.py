@@ -84,7 +84,9 @@ def get_product_for_user(request, slug: str, *, edit: bool = False) -> ProductAc
         .annotate(user_on_team=ExpressionWrapper(on_team_q(user), output_field=BooleanField()))
     )
     product = get_object_or_404(queryset, slug=slug)
-    access = product_access(user, product, on_team=product.user_on_team)
+    # NULL (no tech lead) makes the OR unknown rather than false: coerce, or product_access
+    # would think it was not given and ask again.
+    access = product_access(user, product, on_team=bool(product.user_on_team))
     if edit and not access.can_edit:
         raise PermissionDenied("Only the product's owner and team can change it.")
     return access

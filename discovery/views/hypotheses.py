@@ -25,9 +25,9 @@ def _get_hypothesis_for_user(request, slug: str, pk: int, *, edit: bool = False)
     product's hypothesis, 403 when `edit` and the user may only read."""
     access = get_product_for_user(request, slug, edit=edit)
     hypothesis = get_object_or_404(
-        selectors.hypotheses_with_evidence(access.product).select_related(
-            "persona", "status_changed_by"
-        ),
+        selectors.hypotheses_with_evidence(
+            access.product, count_pii=access.can_read_pii
+        ).select_related("persona", "status_changed_by"),
         pk=pk,
     )
     return access, hypothesis
@@ -203,7 +203,11 @@ def assumption_map(request: AuthedRequest, slug: str):
     """Hypotheses plotted by importance against strength of evidence; the important and barely
     evidenced ones are what to test first."""
     access = get_product_for_user(request, slug)
-    hypotheses = list(selectors.hypotheses_with_evidence(access.product).order_by("pk"))
+    hypotheses = list(
+        selectors.hypotheses_with_evidence(access.product, count_pii=access.can_read_pii).order_by(
+            "pk"
+        )
+    )
     points = [_map_point(n, h) for n, h in enumerate(hypotheses, start=1)]
     return render(
         request,

@@ -64,7 +64,7 @@ def workspace(request: AuthedRequest, slug: str):
         "query": query,
         "page": page if access.can_read_notes else None,
         "insights": insights.select_related("interview").prefetch_related("tags")[:INSIGHTS_SHOWN],
-        "hypotheses": _hypotheses_by_status(product),
+        "hypotheses": _hypotheses_by_status(access),
         "personas": Persona.objects.filter(product=product).annotate(
             interview_count=Count("interviews")
         ),
@@ -72,8 +72,10 @@ def workspace(request: AuthedRequest, slug: str):
     return render(request, "discovery/workspace.html", context)
 
 
-def _hypotheses_by_status(product) -> list[dict]:
-    hypotheses = list(selectors.hypotheses_with_evidence(product))
+def _hypotheses_by_status(access: ProductAccess) -> list[dict]:
+    hypotheses = list(
+        selectors.hypotheses_with_evidence(access.product, count_pii=access.can_read_pii)
+    )
     groups = [
         {"status": label, "hypotheses": [h for h in hypotheses if h.status == value]}
         for value, label in Hypothesis.Status.choices
