@@ -130,7 +130,16 @@ def hypothesis_change_status(
     hypothesis.save(
         update_fields=["status", "status_changed_at", "status_changed_by", "updated_at"]
     )
+    _rescore_product_after_commit(access.product.pk, user)
     return hypothesis
+
+
+def _rescore_product_after_commit(product_id: int, user) -> None:
+    """A hypothesis's status is an input of the confidence of the roadmap items linked to it
+    (DESIGN.md §5). Roadmaps depends on discovery, not the reverse, so the call is by name."""
+    from roadmaps.services import recompute_item_scores
+
+    transaction.on_commit(lambda: recompute_item_scores(product_ids=[product_id], changed_by=user))
 
 
 @transaction.atomic

@@ -1,4 +1,6 @@
-"""Writes of roadmap items that start elsewhere in the product's work."""
+"""Writes of roadmap items: drafts that start elsewhere in the product's work, and scores."""
+
+from collections import defaultdict
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -6,7 +8,21 @@ from django.utils import timezone
 
 from discovery.models import WhyChain
 from products.access import ProductAccess
-from roadmaps.models import RoadmapItem
+from roadmaps.models import RoadmapItem, ScoreChange, ScoringModel
+from roadmaps.scoring import ItemInputs, ScoringConfig, score_item
+
+# What a score depends on: read only these (and the stored result) when recomputing.
+SCORE_INPUT_FIELDS = (
+    "impact",
+    "effort",
+    "reach",
+    "build_cost",
+    "run_cost_yearly",
+    "confidence_override",
+    "confidence_reason",
+    "time_criticality",
+    "risk_reduction",
+)
 
 
 @transaction.atomic
@@ -49,4 +65,71 @@ def roadmap_item_draft_from_why_chain(
     )
     item.full_clean()
     item.save()
+    recompute_item_scores(product_ids=[access.product.pk])
     return item
+
+
+@transaction.atomic
+def recompute_item_scores(*, product_ids=None, changed_by=None) -> int:
+    """Score every roadmap item (or those of `product_ids`) from its inputs with the active
+    scoring model, keep the breakdown, and record a ScoreChange for each score that moved.
+
+    Set-based: one read of the scoring model, one of the items, one of their hypotheses'
+    statuses, then one bulk UPDATE and one bulk INSERT — the same statements for ten items or
+    ten thousand (PostgreSQL; SQLite's 999-parameter limit makes Django split the two bulk
+    statements into batches). Items whose score and breakdown are unchanged are not written, so
+    running it twice changes nothing. Returns how many items changed.
+    """
+    config = ScoringConfig.from_model(ScoringModel.objects.filter(is_active=True).first())
+    items = RoadmapItem.objects.only(*SCORE_INPUT_FIELDS, "score", "score_breakdown")
+    if product_ids is not None:
+        items = items.filter(product_id__in=product_ids)
+    items = list(items.order_by("pk"))
+    statuses: dict[int, list[str]] = defaultdict(list)
+    for item_id, status in _hypothesis_links(product_ids):
+        statuses[item_id].append(status)
+
+    now = timezone.now()
+    changed, history = [], []
+    for item in items:
+        result = score_item(ItemInputs.from_item(item, tuple(sorted(statuses[item.pk]))), config)
+        if result.value == item.score and result.breakdown == item.score_breakdown:
+            continue
+        if result.value != item.score:
+            history.append(
+                ScoreChange(
+                    item=item,
+                    score=result.value,
+                    previous_score=item.score,
+                    inputs=result.breakdown.get("inputs", {}),
+                    changed_inputs=_changed_inputs(item.score_breakdown, result.breakdown),
+                    changed_by=changed_by,
+                )
+            )
+        item.score, item.score_breakdown, item.scored_at = result.value, result.breakdown, now
+        changed.append(item)
+    RoadmapItem.objects.bulk_update(changed, ["score", "score_breakdown", "scored_at"])
+    ScoreChange.objects.bulk_create(history)
+    return len(changed)
+
+
+def _hypothesis_links(product_ids) -> list[tuple[int, str]]:
+    """(item id, status of a linked hypothesis) for every link in scope, in one query."""
+    links = RoadmapItem.hypotheses.through.objects.all()
+    if product_ids is not None:
+        links = links.filter(roadmapitem__product_id__in=product_ids)
+    return list(links.values_list("roadmapitem_id", "hypothesis__status"))
+
+
+def _changed_inputs(before: dict, after: dict) -> list[str]:
+    """Which inputs moved between two breakdowns: the answer to "why did this score drop?"."""
+    if not before:
+        return []
+    if before.get("framework") != after.get("framework"):
+        return ["framework"]
+    old, new = before.get("inputs", {}), after.get("inputs", {})
+    return sorted(
+        name
+        for name in old.keys() | new.keys()
+        if old.get(name, {}).get("value") != new.get(name, {}).get("value")
+    )

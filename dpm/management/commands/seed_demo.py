@@ -40,6 +40,7 @@ from roadmaps.models import (
     RoadmapItem,
     ScoringModel,
 )
+from roadmaps.services import recompute_item_scores
 
 DEMO_PASSWORD = "dpm-demo"
 DEMO_LOGINS = ("pm", "lead", "stakeholder", "admin")
@@ -80,6 +81,10 @@ class Command(BaseCommand):
                 ProductSeeder(spec, now=now, users=users, domains=domains).run()
             created += 1
             self.stdout.write(self.style.SUCCESS(f"product {spec['slug']}: created"))
+
+        # Score the demo roadmap like any edit would; unchanged scores are not rewritten.
+        rescored = recompute_item_scores()
+        self.stdout.write(f"roadmap scores: {rescored} item(s) scored")
 
         self.stdout.write(
             self.style.SUCCESS(
