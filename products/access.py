@@ -48,6 +48,11 @@ class ProductAccess:
         return self.is_lead
 
     @property
+    def can_prioritize(self) -> bool:
+        """Horizon, status, order and scoring inputs of roadmap items, across the portfolio."""
+        return self.is_lead or self.is_superuser
+
+    @property
     def can_read_notes(self) -> bool:
         """Raw interview notes: the team, leads and PMs, never stakeholders (they may hold PII)."""
         return self.can_edit or self.is_lead or self.is_pm

@@ -1,5 +1,7 @@
 from django import forms
+from django.core.validators import MaxValueValidator, MinValueValidator
 
+from products.models import DataProduct, Domain
 from roadmaps.models import RoadmapItem
 
 
@@ -26,3 +28,140 @@ class WhyChainItemForm(forms.Form):
     effort = forms.ChoiceField(
         choices=RoadmapItem.Effort.choices, initial="M", label="Effort (T-shirt)"
     )
+
+
+PRIORITIZATION_FIELDS = RoadmapItem.PRIORITIZATION_FIELDS
+
+
+class RoadmapItemForm(forms.ModelForm):
+    """An item as problem → solution → metric, with the inputs its score is computed from.
+    Leads who are not on the product's team get the prioritization fields only."""
+
+    class Meta:
+        model = RoadmapItem
+        fields = [
+            "title",
+            "problem",
+            "proposed_solution",
+            "solution_type",
+            "decision_note",
+            "hypotheses",
+            *PRIORITIZATION_FIELDS,
+        ]
+        widgets = {
+            "problem": forms.Textarea(attrs={"rows": 2}),
+            "proposed_solution": forms.Textarea(attrs={"rows": 2}),
+            "decision_note": forms.Textarea(attrs={"rows": 2}),
+            "confidence_reason": forms.Textarea(attrs={"rows": 2}),
+            "hypotheses": forms.CheckboxSelectMultiple,
+            "impact": forms.NumberInput(attrs={"min": 1, "max": 5}),
+            "time_criticality": forms.NumberInput(attrs={"min": 1, "max": 5}),
+            "risk_reduction": forms.NumberInput(attrs={"min": 1, "max": 5}),
+            "confidence_override": forms.NumberInput(attrs={"min": 0, "max": 1, "step": "0.05"}),
+        }
+        labels = {
+            "run_cost_yearly": "Run cost per year",
+            "confidence_override": "Confidence override (0–1)",
+            "hypotheses": "Linked hypotheses (their status sets the confidence)",
+        }
+        help_texts = {
+            "confidence_override": "Leave empty to derive it from the linked hypotheses.",
+            "reach": "Users per quarter (RICE and weighted scoring).",
+        }
+
+    def __init__(self, *args, product, prioritization_only: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        if prioritization_only:
+            for name in list(self.fields):
+                if name not in PRIORITIZATION_FIELDS:
+                    del self.fields[name]
+        else:
+            self.fields["hypotheses"].queryset = product.hypotheses.order_by("-importance", "pk")
+        for name in ("impact", "time_criticality", "risk_reduction"):
+            self.fields[name].min_value = 1
+            self.fields[name].max_value = 5
+            self.fields[name].validators += [
+                MinValueValidator(1),
+                MaxValueValidator(5),
+            ]
+        for name in ("build_cost", "run_cost_yearly", "reach"):
+            self.fields[name].validators.append(MinValueValidator(0))
+        self.fields["confidence_override"].validators += [
+            MinValueValidator(0),
+            MaxValueValidator(1),
+        ]
+
+    def clean(self):
+        data = super().clean()
+        if (
+            data.get("confidence_override") is not None
+            and not data.get("confidence_reason", "").strip()
+        ):
+            self.add_error("confidence_reason", "Say why you override the derived confidence.")
+        return data
+
+    @property
+    def column_fields(self) -> list[str]:
+        return [name for name in self.fields if name != "hypotheses"]
+
+
+class BoardFilterForm(forms.Form):
+    """The board's filters; they live in the URL so a filtered board can be shared."""
+
+    product = forms.ModelChoiceField(
+        queryset=DataProduct.objects.none(), required=False, to_field_name="slug",
+        empty_label="All products",
+    )  # fmt: skip
+    domain = forms.ModelChoiceField(
+        queryset=Domain.objects.order_by("name"), required=False, to_field_name="slug",
+        empty_label="All domains",
+    )  # fmt: skip
+    kind = forms.ChoiceField(choices=[("", "All kinds"), *DataProduct.Kind.choices], required=False)
+    solution_type = forms.ChoiceField(
+        choices=[("", "All solutions"), *RoadmapItem.SolutionType.choices],
+        required=False,
+        label="Solution",
+    )
+    status = forms.ChoiceField(
+        choices=[("", "Open (proposed, planned, in progress)"), *RoadmapItem.Status.choices],
+        required=False,
+    )
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["product"].queryset = DataProduct.objects.visible_to(user).only("slug", "name")
+
+    @property
+    def filters(self) -> dict:
+        return self.cleaned_data if self.is_valid() else {}
+
+
+class BoardMoveForm(forms.Form):
+    """A lead moves a card to another column or status."""
+
+    horizon = forms.ChoiceField(choices=RoadmapItem.Horizon.choices, required=False)
+    status = forms.ChoiceField(choices=RoadmapItem.Status.choices, required=False)
+
+    def clean(self):
+        data = super().clean()
+        if not data.get("horizon") and not data.get("status"):
+            raise forms.ValidationError("Choose a column or a status.")
+        return data
+
+    @property
+    def changes(self) -> dict:
+        return {key: value for key, value in self.cleaned_data.items() if value}
+
+
+class ScoreInputsForm(forms.ModelForm):
+    """Inline edit of the inputs that drive most of a score, from the board."""
+
+    class Meta:
+        model = RoadmapItem
+        fields = ["impact", "effort", "build_cost", "run_cost_yearly"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["impact"].validators += [MinValueValidator(1), MaxValueValidator(5)]
+        for name in ("build_cost", "run_cost_yearly"):
+            self.fields[name].validators.append(MinValueValidator(0))

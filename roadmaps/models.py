@@ -100,6 +100,22 @@ class RoadmapItem(TimeStampedModel):
     Effort = RoadmapItemEffort
 
     OPEN_STATUSES = (Status.PROPOSED, Status.PLANNED, Status.IN_PROGRESS)
+    # What a lead may change on any product's item (DESIGN.md §7: prioritization and the inputs
+    # of the score); the product's team edits everything.
+    PRIORITIZATION_FIELDS = (
+        "horizon",
+        "status",
+        "position",
+        "impact",
+        "reach",
+        "effort",
+        "time_criticality",
+        "risk_reduction",
+        "build_cost",
+        "run_cost_yearly",
+        "confidence_override",
+        "confidence_reason",
+    )
 
     product = models.ForeignKey(DataProduct, on_delete=models.CASCADE, related_name="roadmap_items")
     title = models.CharField(max_length=200)

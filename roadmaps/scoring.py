@@ -573,7 +573,7 @@ def _confidence_sentences(entry: dict) -> list[str]:
         )
         return [f"Each linked hypothesis counts by its status: {weights}."]
     if entry["source"] == "override":
-        reason = entry["reason"] or "no reason given"
+        reason = (entry["reason"] or "no reason given").rstrip(". ")
         return [f"Confidence {_num(Decimal(str(entry['value'])))} was set by hand: {reason}."]
     return []
 

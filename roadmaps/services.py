@@ -70,6 +70,54 @@ def roadmap_item_draft_from_why_chain(
 
 
 @transaction.atomic
+def roadmap_item_create(
+    *, access: ProductAccess, user, item: RoadmapItem, hypotheses=()
+) -> RoadmapItem:
+    """Add an item to the product's roadmap and score it."""
+    if not access.can_edit:
+        raise PermissionDenied("Only the product's team can add items to its roadmap.")
+    item.product = access.product
+    item.status_changed_at = timezone.now()
+    item.full_clean()
+    item.save()
+    _link_hypotheses(item, hypotheses)
+    recompute_item_scores(product_ids=[access.product.pk], changed_by=user)
+    return item
+
+
+@transaction.atomic
+def roadmap_item_update(
+    *, access: ProductAccess, user, item: RoadmapItem, fields: list[str], hypotheses=None
+) -> RoadmapItem:
+    """Save the edited `fields` (and linked hypotheses when given) and rescore the product.
+
+    The team edits everything; a lead edits the prioritization fields of any product's item.
+    """
+    allowed = set(RoadmapItem.PRIORITIZATION_FIELDS) if access.can_prioritize else set()
+    if access.can_edit:
+        allowed = None  # everything
+    if allowed is not None and (set(fields) - allowed or hypotheses is not None):
+        raise PermissionDenied("Only the product's team edits this; leads set priorities.")
+    previous_status = RoadmapItem.objects.filter(pk=item.pk).values_list("status", flat=True).get()
+    if "status" in fields and item.status != previous_status:
+        item.status_changed_at = timezone.now()
+        fields = [*fields, "status_changed_at"]
+    item.full_clean()
+    item.save(update_fields=[*fields, "updated_at"])
+    if hypotheses is not None:
+        _link_hypotheses(item, hypotheses)
+    recompute_item_scores(product_ids=[item.product_id], changed_by=user)
+    return item
+
+
+def _link_hypotheses(item: RoadmapItem, hypotheses) -> None:
+    foreign = [h for h in hypotheses if h.product_id != item.product_id]
+    if foreign:
+        raise ValidationError("Only the product's own hypotheses can be linked.")
+    item.hypotheses.set(hypotheses)
+
+
+@transaction.atomic
 def recompute_item_scores(*, product_ids=None, changed_by=None) -> int:
     """Score every roadmap item (or those of `product_ids`) from its inputs with the active
     scoring model, keep the breakdown, and record a ScoreChange for each score that moved.
