@@ -47,9 +47,22 @@ class InterviewForm(forms.ModelForm):
         return list(self.fields)
 
 
+# About 15,000 words: more than a long interview's notes, small enough to render quickly.
+NOTES_MAX_LENGTH = 100_000
+
+
 class NotesForm(forms.Form):
     # Notes are saved exactly as typed: stripping would eat the newline the PM just entered.
-    notes = forms.CharField(required=False, strip=False, widget=forms.Textarea)
+    notes = forms.CharField(
+        required=False,
+        strip=False,
+        max_length=NOTES_MAX_LENGTH,
+        widget=forms.Textarea,
+        error_messages={
+            "max_length": f"Notes are limited to {NOTES_MAX_LENGTH:,} characters; split them "
+            "over two interviews or link a document."
+        },
+    )
     version = forms.IntegerField(min_value=1, widget=forms.HiddenInput)
 
 

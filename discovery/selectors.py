@@ -49,6 +49,19 @@ INTERVIEWEE_FIELDS = ("interviewee_name", "interviewee_role", "interviewee_team"
 InsightTag = Insight.tags.through
 
 
+# SQLite's fallback builds a few subqueries per word; past a handful of words the statement
+# outgrows SQLite's parser. The first distinct words carry the meaning of a search anyway.
+FALLBACK_MAX_WORDS = 6
+
+
+def _words(query: str) -> list[str]:
+    """The query's distinct words (case-insensitive), at most FALLBACK_MAX_WORDS of them."""
+    seen: dict[str, None] = {}
+    for word in query.split():
+        seen.setdefault(word.lower(), None)
+    return list(seen)[:FALLBACK_MAX_WORDS]
+
+
 def search_interviews(
     *, product: DataProduct, query: str, interviews: QuerySet[Interview]
 ) -> QuerySet[Interview]:
@@ -63,7 +76,7 @@ def search_interviews(
         return interviews.annotate(rank=Value(None, output_field=FloatField()))
     if connection.vendor == "postgresql":
         return _search_interviews_postgres(interviews, query)
-    return _search_interviews_fallback(interviews, query.split())
+    return _search_interviews_fallback(interviews, _words(query))
 
 
 def search_insights(
@@ -76,7 +89,7 @@ def search_insights(
         return insights.annotate(rank=Value(None, output_field=FloatField()))
     if connection.vendor == "postgresql":
         return _search_insights_postgres(insights, query)
-    return _search_insights_fallback(insights, query.split())
+    return _search_insights_fallback(insights, _words(query))
 
 
 # PostgreSQL: the vector is computed per row at query time. A GIN index cannot serve it (part of

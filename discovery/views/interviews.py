@@ -145,11 +145,9 @@ def interview_notes(request: AuthedRequest, slug: str, pk: int):
     access, interview = _get_interview_for_user(request, slug, pk, edit=True)
     form = NotesForm(request.POST)
     if not form.is_valid():
+        problem = form.errors.get("notes", ["the editor is out of date: reload the page"])[0]
         return render(
-            request,
-            "discovery/_save_status.html",
-            {"error": "Could not save: reload the page."},
-            status=400,
+            request, "discovery/_save_status.html", {"error": f"Not saved: {problem}"}, status=422
         )
     try:
         version = interview_save_notes(

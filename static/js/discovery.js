@@ -16,3 +16,56 @@ document.addEventListener("click", (event) => {
   if (kind && !kind.value) kind.value = "quote";
   text.focus();
 });
+
+// The notes editor says honestly whether the text is saved, and never lets words slip away.
+(() => {
+  const notes = document.getElementById("id_notes");
+  if (!notes) return;
+  let dirty = false;
+  let sent = null;
+  let stash = null;
+  const say = (text, tone) => {
+    const status = document.getElementById("save-status");
+    if (!status) return;
+    status.textContent = text;
+    status.className = `save-status ${tone || ""}`;
+  };
+  notes.addEventListener("input", () => {
+    dirty = true;
+    say("Unsaved changes…");
+  });
+  document.body.addEventListener("htmx:configRequest", (event) => {
+    if (event.detail.elt === notes) sent = notes.value;
+  });
+  document.body.addEventListener("htmx:beforeSwap", (event) => {
+    if (event.detail.requestConfig.elt !== notes) return;
+    const xhr = event.detail.xhr;
+    if (xhr.responseURL && new URL(xhr.responseURL).pathname.startsWith("/accounts/login/")) {
+      event.detail.shouldSwap = false;  // the session ended: do not paste a login page here
+      say("Not saved: your session ended. Log in again in another tab; your text is still here.", "bad");
+    } else if (xhr.status === 409) {
+      stash = notes.value;  // include what was typed while the conflicting save was in flight
+    }
+  });
+  document.body.addEventListener("htmx:afterSwap", () => {
+    const merged = document.getElementById("id_merged_notes");
+    if (merged && stash !== null) {
+      merged.value = stash;
+      merged.focus();
+      stash = null;
+    }
+  });
+  document.body.addEventListener("htmx:afterRequest", (event) => {
+    if (event.detail.elt !== notes) return;
+    if (event.detail.successful && notes.value === sent) dirty = false;
+  });
+  const failed = (event) => {
+    if (event.detail.elt !== notes) return;
+    say("Not saved: the server did not answer. Your text is still here; keep typing to retry.", "bad");
+  };
+  document.body.addEventListener("htmx:sendError", failed);
+  document.body.addEventListener("htmx:responseError", failed);
+  window.addEventListener("beforeunload", (event) => {
+    if (dirty) event.preventDefault();
+  });
+})();

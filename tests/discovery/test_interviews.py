@@ -332,9 +332,10 @@ def test_the_merged_notes_save_and_the_page_reloads(interview, pm, team_member):
 
 @pytest.mark.parametrize("data", [{"notes": "x"}, {"notes": "x", "version": "abc"},
                                   {"notes": "x", "version": "0"}])  # fmt: skip
-def test_a_save_without_a_valid_version_is_a_400(interview, pm, data):
+def test_a_save_without_a_valid_version_is_refused(interview, pm, data):
     response = client_for(pm).post(notes_url(interview), data, HTTP_HX_REQUEST="true")
-    assert response.status_code == 400
+    assert response.status_code == 422
+    assert b"Not saved" in response.content
     interview.refresh_from_db()
     assert interview.version == 1
 
@@ -456,3 +457,13 @@ def test_the_interview_page_query_count_does_not_grow(
     # session, user, product with access, roles, interview, insights, their tags.
     with django_assert_num_queries(7):
         assert client.get(f"{BASE}/interviews/{interview.pk}/").status_code == 200
+
+
+def test_notes_beyond_the_limit_are_refused_with_a_reason(interview, pm):
+    response = client_for(pm).post(
+        notes_url(interview), {"notes": "x" * 100_001, "version": 1}, HTTP_HX_REQUEST="true"
+    )
+    assert response.status_code == 422
+    assert b"limited to 100,000 characters" in response.content
+    interview.refresh_from_db()
+    assert interview.version == 1

@@ -243,3 +243,12 @@ def test_it_stems_insight_searches_on_postgres(product, on_postgres):
     InsightFactory(interview=interview(product), text="Likes the new dashboard.")
 
     assert found_insights(product, "reconciling") == [insight]
+
+
+def test_a_sentence_long_search_works_on_every_database(django_user_model):
+    interview = InterviewFactory(notes="We reconcile churn by hand every Monday morning")
+    sentence = " ".join(["we", "reconcile", "churn", "by", "hand", "every"] * 10 + ["monday"])
+    found = search_interviews(
+        product=interview.product, query=sentence, interviews=Interview.objects.all()
+    )
+    assert list(found) == [interview]
