@@ -151,6 +151,12 @@ class EvidenceForm(forms.Form):
         return data
 
 
+class TagQueryForm(forms.Form):
+    """What was typed in a tags field so far (rejects NUL bytes and absurd lengths)."""
+
+    tags = forms.CharField(required=False, max_length=500, strip=False)
+
+
 class InterviewFilterForm(forms.Form):
     q = forms.CharField(required=False, label="Search notes and insights")
     persona = forms.ModelChoiceField(queryset=Persona.objects.none(), required=False)
@@ -172,11 +178,14 @@ class InterviewFilterForm(forms.Form):
     )
     tag = forms.CharField(required=False, label="Tag")
 
-    def __init__(self, *args, product, **kwargs):
+    def __init__(self, *args, access, **kwargs):
+        product = access.product
         super().__init__(*args, **kwargs)
         self.fields["persona"].queryset = Persona.objects.filter(product=product)
         self.fields["interviewer"].queryset = (
-            get_user_model().objects.filter(interviews_conducted__product=product).distinct()
+            get_user_model()
+            .objects.filter(interviews_conducted__in=Interview.objects.readable_with(access))
+            .distinct()
         )
         self.fields["interviewer"].label_from_instance = lambda u: u.get_full_name() or u.username
 

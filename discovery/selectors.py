@@ -35,7 +35,7 @@ from django.db.models import (
 )
 from django.db.models.functions import Cast, Coalesce
 
-from discovery.models import Hypothesis, Insight, Interview
+from discovery.models import Hypothesis, Insight, Interview, Persona
 from products.models import DataProduct
 
 # The language of the notes: it decides stemming ("reconciling" finds "reconcile") and stop words.
@@ -245,4 +245,15 @@ def is_test_first(hypothesis) -> bool:
         hypothesis.status in ("proposed", "testing")
         and hypothesis.importance >= TEST_FIRST_MIN_IMPORTANCE
         and evidence_strength(hypothesis) < TEST_FIRST_MAX_STRENGTH
+    )
+
+
+def personas_with_counts(access) -> QuerySet:
+    """The product's personas with how many interviews the reader may see for each: PII
+    interviews count only for the team (a count would reveal that they exist)."""
+    readable = Q() if access.can_read_pii else Q(interviews__contains_pii=False)
+    return (
+        Persona.objects.filter(product=access.product)
+        .annotate(interview_count=Count("interviews", filter=readable))
+        .order_by("name", "pk")  # explicit: aggregate annotations drop Meta.ordering
     )

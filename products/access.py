@@ -54,8 +54,9 @@ class ProductAccess:
 
     @property
     def can_read_notes(self) -> bool:
-        """Raw interview notes: the team, leads and PMs, never stakeholders (they may hold PII)."""
-        return self.can_edit or self.is_lead or self.is_pm
+        """Raw interview notes: the product team and leads (issue 3: "owner and team edit; leads
+        read"), never stakeholders or PMs of other products — notes may hold PII."""
+        return self.can_edit or self.is_lead
 
     @property
     def can_read_pii(self) -> bool:

@@ -93,6 +93,8 @@ def roadmap_item_update(
 
     The team edits everything; a lead edits the prioritization fields of any product's item.
     """
+    if item.product_id != access.product.pk:
+        raise PermissionDenied("The item belongs to another product.")
     allowed = set(RoadmapItem.PRIORITIZATION_FIELDS) if access.can_prioritize else set()
     if access.can_edit:
         allowed = None  # everything

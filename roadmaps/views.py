@@ -173,9 +173,7 @@ def _get_item_for_user(request, slug: str, pk: int, *, edit: bool = False):
     access = get_product_for_user(request, slug)
     if edit and not (access.can_edit or access.can_prioritize):
         raise PermissionDenied("Only the product's team or a lead can change its roadmap.")
-    item = get_object_or_404(
-        RoadmapItem.objects.filter(product=access.product).prefetch_related("hypotheses"), pk=pk
-    )
+    item = get_object_or_404(RoadmapItem.objects.filter(product=access.product), pk=pk)
     return access, item
 
 
@@ -242,10 +240,12 @@ def item_edit(request: AuthedRequest, slug: str, pk: int):
             form.add_error(None, exc)
         else:
             return redirect("roadmaps:item", slug=slug, pk=pk)
+    # The stored item for the heading: a refused edit must not look saved.
+    stored = RoadmapItem.objects.get(pk=pk) if form.is_bound else item
     return render(
         request,
         "roadmaps/item_form.html",
-        {"form": form, "product": access.product, "item": item},
+        {"form": form, "product": access.product, "item": stored},
     )
 
 

@@ -17,6 +17,7 @@ from dpm.http import AuthedRequest
 from products.access import ProductAccess, get_product_for_user
 
 CANDIDATES_SHOWN = 8
+STATEMENT_PARTS = ("who", "belief", "because", "signal")
 MAP_WIDTH, MAP_HEIGHT, MAP_PAD = 560, 400, 48
 
 
@@ -43,7 +44,9 @@ def hypothesis_new(request: AuthedRequest, slug: str):
         )
         return redirect("discovery:hypothesis", slug=slug, pk=hypothesis.pk)
     return render(
-        request, "discovery/hypothesis_form.html", {"form": form, "product": access.product}
+        request,
+        "discovery/hypothesis_form.html",
+        {"form": form, "product": access.product, "statement": _form_statement(form)},
     )
 
 
@@ -59,7 +62,12 @@ def hypothesis_edit(request: AuthedRequest, slug: str, pk: int):
     return render(
         request,
         "discovery/hypothesis_form.html",
-        {"form": form, "product": access.product, "hypothesis": hypothesis},
+        {
+            "form": form,
+            "product": access.product,
+            "hypothesis": hypothesis,
+            "statement": _form_statement(form),
+        },
     )
 
 
@@ -68,9 +76,21 @@ def hypothesis_preview(request: AuthedRequest, slug: str):
     """The statement as one sentence while the PM fills in its parts (htmx)."""
     get_product_for_user(request, slug, edit=True)
     data = request.POST if request.method == "POST" else request.GET
-    parts = {key: data.get(key, "").strip() for key in ("who", "belief", "because", "signal")}
-    preview = Hypothesis(**{key: value or "…" for key, value in parts.items()})
-    return render(request, "discovery/_hypothesis_preview.html", {"statement": preview.statement})
+    return render(
+        request, "discovery/_hypothesis_preview.html", {"statement": preview_statement(data)}
+    )
+
+
+def preview_statement(parts) -> str:
+    """The hypothesis as one sentence, with "…" where a part is still empty."""
+    filled = {key: str(parts.get(key, "") or "").strip() or "…" for key in STATEMENT_PARTS}
+    return Hypothesis(**filled).statement
+
+
+def _form_statement(form) -> str:
+    if form.is_bound:
+        return preview_statement(form.data)
+    return preview_statement({key: getattr(form.instance, key) for key in STATEMENT_PARTS})
 
 
 @require_http_methods(["GET", "HEAD"])
@@ -85,7 +105,9 @@ def hypothesis_detail(request: AuthedRequest, slug: str, pk: int):
 
 
 def _detail_context(access: ProductAccess, hypothesis: Hypothesis, **extra) -> dict:
-    evidence = hypothesis.evidence.select_related("insight__interview", "experiment", "added_by")
+    evidence = hypothesis.evidence.select_related(
+        "insight__interview", "experiment", "added_by"
+    ).defer("insight__interview__notes")
     if not access.can_read_pii:
         evidence = evidence.exclude(insight__interview__contains_pii=True)
     return {
@@ -181,7 +203,9 @@ def _candidates(access: ProductAccess, hypothesis: Hypothesis, query: str) -> di
         experiments = experiments.filter(name__icontains=query)
     return {
         "query": query,
-        "insights": insights.select_related("interview")[:CANDIDATES_SHOWN],
+        "insights": insights.select_related("interview").defer("interview__notes")[
+            :CANDIDATES_SHOWN
+        ],
         "experiments": experiments[:CANDIDATES_SHOWN],
     }
 

@@ -7,8 +7,14 @@ from django.views.decorators.http import require_http_methods, require_POST
 from django_htmx.http import HttpResponseClientRefresh, reswap, retarget
 
 from discovery import selectors
-from discovery.forms import InsightForm, InterviewFilterForm, InterviewForm, NotesForm
-from discovery.models import Hypothesis, Insight, Interview, Persona, Tag
+from discovery.forms import (
+    InsightForm,
+    InterviewFilterForm,
+    InterviewForm,
+    NotesForm,
+    TagQueryForm,
+)
+from discovery.models import Hypothesis, Insight, Interview, Tag
 from discovery.services import (
     NotesConflict,
     insight_add,
@@ -37,7 +43,7 @@ def _get_interview_for_user(request, slug: str, pk: int, *, edit: bool = False):
 def workspace(request: AuthedRequest, slug: str):
     access = get_product_for_user(request, slug)
     product = access.product
-    filters = InterviewFilterForm(request.GET, product=product)
+    filters = InterviewFilterForm(request.GET, access=access)
     interviews = Interview.objects.readable_with(access)
     insights = Insight.objects.readable_with(access)
     query = ""
@@ -63,11 +69,11 @@ def workspace(request: AuthedRequest, slug: str):
         "filters": filters,
         "query": query,
         "page": page if access.can_read_notes else None,
-        "insights": insights.select_related("interview").prefetch_related("tags")[:INSIGHTS_SHOWN],
+        "insights": insights.select_related("interview")
+        .defer("interview__notes")  # never rendered here; keep it out of reach
+        .prefetch_related("tags")[:INSIGHTS_SHOWN],
         "hypotheses": _hypotheses_by_status(access),
-        "personas": Persona.objects.filter(product=product).annotate(
-            interview_count=Count("interviews")
-        ),
+        "personas": selectors.personas_with_counts(access),
     }
     return render(request, "discovery/workspace.html", context)
 
@@ -208,13 +214,22 @@ def insight_create(request: AuthedRequest, slug: str, pk: int):
 
 @require_http_methods(["GET"])
 def tag_options(request: AuthedRequest, slug: str):
-    """Suggestions for the tags field: existing tags that complete the last comma-separated
-    term, offered as whole values ("trust, exc" → "trust, excel")."""
-    get_product_for_user(request, slug, edit=True)
-    raw = request.GET.get("tags", "")
-    head, _, last = raw.rpartition(",")
+    """Suggestions for the tags field: this product's tags (on insights the user may read) that
+    complete the last comma-separated term, offered as whole values ("trust, exc" → "trust,
+    excel"). Tags of other products are not suggested: their names can say too much."""
+    access = get_product_for_user(request, slug, edit=True)
+    form = TagQueryForm(request.GET)
+    if not form.is_valid():
+        return render(request, "discovery/_tag_options.html", {"options": []})
+    head, _, last = form.cleaned_data["tags"].rpartition(",")
     prefix = f"{head.strip()}, " if head.strip() else ""
-    names = Tag.objects.filter(name__istartswith=last.strip().lower()).values_list(
-        "name", flat=True
-    )[:10]
+    names = (
+        Tag.objects.filter(
+            insights__in=Insight.objects.readable_with(access),
+            name__istartswith=last.strip().lower(),
+        )
+        .values_list("name", flat=True)
+        .distinct()
+        .order_by("name")[:10]
+    )
     return render(request, "discovery/_tag_options.html", {"options": [prefix + n for n in names]})

@@ -4,10 +4,10 @@ from contextlib import suppress
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.db.models import Count
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
+from discovery import selectors
 from discovery.forms import PersonaForm
 from discovery.models import Persona
 from discovery.services import persona_create, persona_delete, persona_update
@@ -24,11 +24,7 @@ def _get_persona_for_user(request, slug: str, pk: int, *, edit: bool = False):
 
 
 def _personas_context(access: ProductAccess, **extra) -> dict:
-    personas = (
-        Persona.objects.filter(product=access.product)
-        .annotate(interview_count=Count("interviews"))
-        .order_by("name", "pk")  # explicit: aggregate annotations drop Meta.ordering
-    )
+    personas = selectors.personas_with_counts(access)
     return {
         "product": access.product,
         "access": access,

@@ -12,7 +12,7 @@ from tests.helpers import client_for
 pytestmark = pytest.mark.django_db
 
 BASE = "/products/churn-radar/discovery"
-READERS = ["other_pm", "lead"]  # read notes, change nothing
+READERS = ["lead"]  # reads notes, changes nothing
 EDITORS = ["pm", "team_member"]
 
 
@@ -53,9 +53,10 @@ def test_the_workspace_lists_interviews_insights_hypotheses_and_personas(request
     assert interview.persona.name in content
 
 
-def test_stakeholders_see_insights_but_no_interviews(interview, stakeholder):
+@pytest.mark.parametrize("who", ["stakeholder", "other_pm"])
+def test_stakeholders_and_other_pms_see_insights_but_no_interviews(request, interview, who):
     InsightFactory(interview=interview, text="Does not trust the weekly churn number")
-    response = client_for(stakeholder).get(f"{BASE}/")
+    response = client_for(request.getfixturevalue(who)).get(f"{BASE}/")
     content = response.content.decode()
     assert response.status_code == 200
     assert "Does not trust the weekly churn number" in content
@@ -205,7 +206,7 @@ def test_the_team_edits_the_details(interview, team_member):
 
 
 @pytest.mark.parametrize(("who", "editor"), [("pm", True), ("team_member", True),
-                                             ("other_pm", False), ("lead", False)])  # fmt: skip
+                                             ("lead", False)])  # fmt: skip
 def test_the_interview_page_shows_an_editor_to_the_team_and_notes_to_readers(
     request, interview, who, editor
 ):
@@ -217,8 +218,8 @@ def test_the_interview_page_shows_an_editor_to_the_team_and_notes_to_readers(
             response.content) is editor  # fmt: skip
 
 
-@pytest.mark.parametrize("who", ["stakeholder", "outsider"])
-def test_stakeholders_and_outsiders_never_read_notes(request, interview, who):
+@pytest.mark.parametrize("who", ["stakeholder", "other_pm", "outsider"])
+def test_stakeholders_other_pms_and_outsiders_never_read_notes(request, interview, who):
     response = client_for(request.getfixturevalue(who)).get(f"{BASE}/interviews/{interview.pk}/")
     assert response.status_code == 404
 
@@ -421,13 +422,26 @@ def test_only_the_team_adds_insights(request, interview, who, status):
     assert not Insight.objects.exists()
 
 
-def test_tag_suggestions_complete_the_last_term(product, pm, other_pm):
+def test_tag_suggestions_complete_the_last_term_from_this_products_tags(interview, pm, other_pm):
     for name in ("trust", "timeliness", "excel"):
-        TagFactory(name=name)
+        InsightFactory(interview=interview, tags=[TagFactory(name=name)])
+    InsightFactory(tags=[TagFactory(name="takeover-rumours")])  # another product's
     response = client_for(pm).get(f"{BASE}/tags/?tags=excel, t", HTTP_HX_REQUEST="true")
     assert response.status_code == 200
     assert response.context["options"] == ["excel, timeliness", "excel, trust"]
     assert client_for(other_pm).get(f"{BASE}/tags/?tags=t").status_code == 403
+
+
+def test_tag_suggestions_leave_out_tags_only_on_pii_interviews_for_nobody_else(pii_interview, pm):
+    InsightFactory(interview=pii_interview, tags=[TagFactory(name="tom-at-acme")])
+    response = client_for(pm).get(f"{BASE}/tags/?tags=tom")
+    assert response.context["options"] == ["tom-at-acme"]  # the team may see its own PII
+
+
+def test_tag_suggestions_survive_odd_input(interview, pm):
+    response = client_for(pm).get(f"{BASE}/tags/?tags=%00abc")
+    assert response.status_code == 200
+    assert response.context["options"] == []
 
 
 # --- query counts ------------------------------------------------------------------------------

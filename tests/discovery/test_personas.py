@@ -57,13 +57,20 @@ def test_it_lists_personas_to_everyone_who_sees_the_product(request, persona, wh
     assert (f'action="{BASE}/new/"' in content) is (who in EDITORS)
 
 
-def test_it_links_the_interview_count_only_for_those_who_read_notes(persona, pm, stakeholder):
+def test_it_shows_interview_counts_only_to_those_who_read_notes(persona, pm, stakeholder):
     InterviewFactory.create_batch(2, product=persona.product, persona=persona)
     link = f"/products/churn-radar/discovery/?persona={persona.pk}"
     assert f'{link}">2 interviews</a>' in client_for(pm).get(f"{BASE}/").content.decode()
     content = client_for(stakeholder).get(f"{BASE}/").content.decode()
     assert link not in content
-    assert "<dd>2</dd>" in content
+    assert "<dd>—</dd>" in content
+
+
+def test_pii_interviews_count_only_for_the_team(persona, pm, lead):
+    InterviewFactory(product=persona.product, persona=persona)
+    InterviewFactory(product=persona.product, persona=persona, contains_pii=True)
+    assert '">2 interviews</a>' in client_for(pm).get(f"{BASE}/").content.decode()
+    assert '">1 interview</a>' in client_for(lead).get(f"{BASE}/").content.decode()
 
 
 def test_it_lists_only_this_products_personas(pm, persona):
