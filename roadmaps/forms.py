@@ -2,7 +2,8 @@ from django import forms
 from django.core.validators import MaxValueValidator, MinValueValidator
 
 from products.models import DataProduct, Domain
-from roadmaps.models import RoadmapItem
+from roadmaps.models import RoadmapItem, ScoringModel
+from roadmaps.scoring import WEIGHTED_CRITERIA, ScoringConfig
 
 
 class WhyChainItemForm(forms.Form):
@@ -165,3 +166,65 @@ class ScoreInputsForm(forms.ModelForm):
         self.fields["impact"].validators += [MinValueValidator(1), MaxValueValidator(5)]
         for name in ("build_cost", "run_cost_yearly"):
             self.fields[name].validators.append(MinValueValidator(0))
+
+
+class ScoringModelForm(forms.Form):
+    """The portfolio's scoring model as a lead sees it: a framework and its few numbers, one
+    field each (the model stores them as JSON)."""
+
+    framework = forms.ChoiceField(choices=ScoringModel.Framework.choices)
+
+    def __init__(self, *args, config: ScoringConfig, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.initial.setdefault("framework", config.framework)
+        for size, points in config.tshirt_points.items():
+            self.fields[f"points_{size}"] = forms.IntegerField(
+                min_value=1, max_value=100, initial=points, label=f"{size} points"
+            )
+        bands = list(config.cost_bands)
+        for n, (bound, points) in enumerate(bands, start=1):
+            self.fields[f"band_{n}_below"] = forms.DecimalField(
+                min_value=0, decimal_places=2, initial=bound, label=f"Band {n}: cost below"
+            )
+            self.fields[f"band_{n}_points"] = forms.IntegerField(
+                min_value=1, max_value=100, initial=points, label=f"Band {n}: points"
+            )
+        self.band_count = len(bands)
+        self.fields["cost_top_points"] = forms.IntegerField(
+            min_value=1, max_value=100, initial=config.cost_top_points, label="Above: points"
+        )
+        for name in WEIGHTED_CRITERIA:
+            self.fields[f"weight_{name}"] = forms.DecimalField(
+                min_value=0, max_value=100, decimal_places=2, initial=config.weights[name],
+                label=f"Weight of {name}",
+            )  # fmt: skip
+        self.fields["reach_cap"] = forms.DecimalField(
+            min_value=1, decimal_places=0, initial=config.reach_cap,
+            label="Reach that counts as full (users per quarter)",
+        )  # fmt: skip
+
+    def clean(self):
+        data = super().clean()
+        if self.errors:
+            return data
+        bounds = [data[f"band_{n}_below"] for n in range(1, self.band_count + 1)]
+        if bounds != sorted(bounds) or len(set(bounds)) != len(bounds):
+            raise forms.ValidationError("Each cost band must start above the one before it.")
+        try:
+            self.config = ScoringConfig(**self.config_kwargs(data))
+        except ValueError as exc:
+            raise forms.ValidationError(str(exc)) from exc
+        return data
+
+    def config_kwargs(self, data) -> dict:
+        return {
+            "framework": data["framework"],
+            "tshirt_points": {size: data[f"points_{size}"] for size in RoadmapItem.Effort.values},
+            "cost_bands": [
+                (float(data[f"band_{n}_below"]), data[f"band_{n}_points"])
+                for n in range(1, self.band_count + 1)
+            ],
+            "cost_top_points": data["cost_top_points"],
+            "weights": {name: float(data[f"weight_{name}"]) for name in WEIGHTED_CRITERIA},
+            "reach_cap": float(data["reach_cap"]),
+        }

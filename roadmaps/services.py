@@ -7,6 +7,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from discovery.models import WhyChain
+from products import roles
 from products.access import ProductAccess
 from roadmaps.models import RoadmapItem, ScoreChange, ScoringModel
 from roadmaps.scoring import ItemInputs, ScoringConfig, score_item
@@ -117,6 +118,29 @@ def _link_hypotheses(item: RoadmapItem, hypotheses) -> None:
     if foreign:
         raise ValidationError("Only the product's own hypotheses can be linked.")
     item.hypotheses.set(hypotheses)
+
+
+@transaction.atomic
+def scoring_model_save(*, user, config: ScoringConfig) -> ScoringModel:
+    """Make `config` the portfolio's active scoring model and rescore every item with it.
+
+    Only leads (and superusers) decide how the portfolio is prioritized. The active row is
+    locked so two leads saving at once apply one after the other.
+    """
+    if not roles.is_lead(user):
+        raise PermissionDenied("Only leads change how the portfolio is scored.")
+    model = ScoringModel.objects.select_for_update().filter(is_active=True).first()
+    if model is None:
+        model = ScoringModel(name="Portfolio scoring", is_active=True)
+    model.framework = config.framework
+    model.tshirt_points = dict(config.tshirt_points)
+    model.cost_bands = [[float(bound), points] for bound, points in config.cost_bands]
+    model.cost_top_points = config.cost_top_points
+    model.weights = {**config.weights, "reach_cap": float(config.reach_cap)}
+    model.full_clean()
+    model.save()
+    recompute_item_scores(changed_by=user)
+    return model
 
 
 @transaction.atomic

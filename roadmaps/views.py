@@ -1,6 +1,7 @@
 import csv
 from urllib.parse import urlencode
 
+from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import F
 from django.http import HttpResponse, HttpResponseBadRequest, QueryDict
@@ -14,11 +15,17 @@ from products import roles
 from products.access import get_product_for_user, product_access
 from products.models import DataProduct
 from roadmaps import matrix
-from roadmaps.forms import BoardFilterForm, BoardMoveForm, RoadmapItemForm, ScoreInputsForm
+from roadmaps.forms import (
+    BoardFilterForm,
+    BoardMoveForm,
+    RoadmapItemForm,
+    ScoreInputsForm,
+    ScoringModelForm,
+)
 from roadmaps.models import RoadmapItem
 from roadmaps.scoring import QUADRANT_LABELS, quadrant
 from roadmaps.selectors import BOARD_COLUMN_LIMIT, active_config, board_columns, board_items
-from roadmaps.services import roadmap_item_create, roadmap_item_update
+from roadmaps.services import roadmap_item_create, roadmap_item_update, scoring_model_save
 
 HISTORY_SHOWN = 20
 MATRIX_LIMIT = 500
@@ -269,3 +276,21 @@ def item_detail(request: AuthedRequest, slug: str, pk: int):
             "quadrant": QUADRANT_LABELS[quadrant(item.impact, item.effort)],
         },
     )
+
+
+@require_http_methods(["GET", "POST"])
+def scoring_settings(request: AuthedRequest):
+    """How the portfolio is scored: everyone may read it, leads change it (and every score
+    follows)."""
+    can_change = roles.is_lead(request.user)
+    if request.method == "POST" and not can_change:
+        raise PermissionDenied("Only leads change how the portfolio is scored.")
+    form = ScoringModelForm(request.POST or None, config=active_config())
+    if not can_change:
+        for field in form.fields.values():
+            field.disabled = True
+    if request.method == "POST" and form.is_valid():
+        scoring_model_save(user=request.user, config=form.config)
+        messages.success(request, "Scoring model saved; every roadmap item was rescored.")
+        return redirect("roadmaps:scoring")
+    return render(request, "roadmaps/scoring.html", {"form": form, "can_change": can_change})
