@@ -71,6 +71,16 @@ def interview_save_notes(
     raise NotesConflict(Interview.objects.get(pk=interview_id, product=access.product))
 
 
+def insight_delete(*, access: ProductAccess, interview: Interview, insight_id: int) -> None:
+    """Remove an insight added by mistake; evidence links to it go with it."""
+    _require_edit(access)
+    deleted, _ = Insight.objects.filter(
+        pk=insight_id, interview=interview, interview__product=access.product
+    ).delete()
+    if not deleted:
+        raise ValidationError("That insight is not one of this interview's.")
+
+
 # Which status a hypothesis may move to from each status. A validated or invalidated hypothesis
 # can be re-opened for testing when new evidence comes in; nothing jumps straight to a verdict.
 STATUS_MOVES = {

@@ -21,6 +21,11 @@ urlpatterns = [
         interviews.insight_create,
         name="insight_create",
     ),
+    path(
+        f"{PRODUCT}interviews/<int:pk>/insights/<int:insight_pk>/delete/",
+        interviews.insight_remove,
+        name="insight_remove",
+    ),
     # Hypotheses and their evidence; the assumption map
     path(f"{PRODUCT}hypotheses/new/", hypotheses.hypothesis_new, name="hypothesis_new"),
     path(f"{PRODUCT}hypotheses/preview/", hypotheses.hypothesis_preview, name="hypothesis_preview"),

@@ -18,6 +18,7 @@ from discovery.models import Hypothesis, Insight, Interview, Tag
 from discovery.services import (
     NotesConflict,
     insight_add,
+    insight_delete,
     interview_create,
     interview_save_notes,
     interview_update,
@@ -233,3 +234,15 @@ def tag_options(request: AuthedRequest, slug: str):
         .order_by("name")[:10]
     )
     return render(request, "discovery/_tag_options.html", {"options": [prefix + n for n in names]})
+
+
+@require_POST
+def insight_remove(request: AuthedRequest, slug: str, pk: int, insight_pk: int):
+    access, interview = _get_interview_for_user(request, slug, pk, edit=True)
+    get_object_or_404(Insight, pk=insight_pk, interview=interview)
+    insight_delete(access=access, interview=interview, insight_id=insight_pk)
+    if not request.htmx:
+        return redirect("discovery:interview", slug=slug, pk=pk)
+    return render(
+        request, "discovery/interview.html#insights", _interview_context(access, interview)
+    )

@@ -481,3 +481,38 @@ def test_notes_beyond_the_limit_are_refused_with_a_reason(interview, pm):
     assert b"limited to 100,000 characters" in response.content
     interview.refresh_from_db()
     assert interview.version == 1
+
+
+def test_an_insight_added_by_mistake_is_removed(interview, pm):
+    insight = InsightFactory(interview=interview, text="Oops")
+    url = f"{BASE}/interviews/{interview.pk}/insights/{insight.pk}/delete/"
+    response = client_for(pm).post(url, HTTP_HX_REQUEST="true")
+    assert response.status_code == 200
+    assert b"<html" not in response.content
+    assert b"Oops" not in response.content
+    assert not Insight.objects.exists()
+
+
+def test_removing_an_insight_without_javascript_redirects(interview, team_member):
+    insight = InsightFactory(interview=interview)
+    url = f"{BASE}/interviews/{interview.pk}/insights/{insight.pk}/delete/"
+    response = client_for(team_member).post(url)
+    assert response.status_code == 302
+    assert not Insight.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("who", "status"), [("other_pm", 403), ("lead", 403), ("stakeholder", 403), ("outsider", 404)]
+)
+def test_only_the_team_removes_insights(request, interview, who, status):
+    insight = InsightFactory(interview=interview)
+    url = f"{BASE}/interviews/{interview.pk}/insights/{insight.pk}/delete/"
+    assert client_for(request.getfixturevalue(who)).post(url).status_code == status
+    assert Insight.objects.filter(pk=insight.pk).exists()
+
+
+def test_an_insight_of_another_interview_is_404(interview, pm):
+    elsewhere = InsightFactory(interview=InterviewFactory(product=interview.product))
+    url = f"{BASE}/interviews/{interview.pk}/insights/{elsewhere.pk}/delete/"
+    assert client_for(pm).post(url).status_code == 404
+    assert Insight.objects.filter(pk=elsewhere.pk).exists()

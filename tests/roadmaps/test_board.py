@@ -253,3 +253,16 @@ def test_the_matrix_query_count_does_not_grow(django_assert_num_queries, lead, s
     # session, user, roles, scoring model, the two filter lists, the items.
     with django_assert_num_queries(7):
         assert client.get("/roadmap/?view=matrix").status_code == 200
+
+
+def test_an_inline_edit_without_javascript_redirects_to_the_filtered_board(item, lead):
+    response = client_for(lead).post(
+        f"/roadmap/items/{item.pk}/inputs/",
+        {"impact": 5, "effort": "M", "build_cost": "50000", "run_cost_yearly": "10000",
+         "return_query": "kind=dashboard"},
+    )  # fmt: skip
+    assert response.status_code == 302
+    assert response["Location"] == "/roadmap/?kind=dashboard"
+    item.refresh_from_db()
+    # 100 × 5 × 0.5 / (3 + 3) = 41.666… → 41.7
+    assert (item.impact, item.score) == (5, 41.7)
