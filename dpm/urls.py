@@ -16,4 +16,5 @@ urlpatterns = [
     path("", include("products.urls")),
     path("", include("roadmaps.urls")),
     path("", include("discovery.urls")),
+    path("", include("metrics.urls")),
 ]
