@@ -101,7 +101,7 @@ def kpi_state(
             sentence = f"{text.current_is()} but has no target set, so it cannot be tracked"
         return KPIState(current, None, NO_DATA, elapsed_float, text.end(sentence, NO_DATA))
     if latest is None:
-        sentence = f"{name} has no measurement yet ({text.target_phrase()})"
+        sentence = f"{name} has no measurement yet against {text.target_phrase()}"
         return KPIState(None, None, NO_DATA, elapsed_float, text.end(sentence, NO_DATA))
 
     met = current >= target if _HIGHER_IS_BETTER[direction] else current <= target

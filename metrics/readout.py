@@ -20,9 +20,12 @@ Experiment as is.
 """
 
 import math
+import sys
 
+# Two literals rather than ALPHA = 1 − CONFIDENCE, which is 0.050000000000000044: a p of
+# exactly 0.05 would then count as significant.
+ALPHA = 0.05
 CONFIDENCE = 0.95
-ALPHA = 1 - CONFIDENCE
 SRM_ALPHA = 0.001
 MIN_N = 2  # per arm: one unit has no spread and gives no test
 # Φ⁻¹(0.975): the normal quantile of a two-sided 95 % interval.
@@ -244,7 +247,7 @@ def t_quantile_two_sided(alpha: float, df: float) -> float:
 
 
 _BETACF_MAX_ITERATIONS = 10_000
-_BETACF_EPS = 1e-16
+_BETACF_EPS = sys.float_info.epsilon
 _BETACF_TINY = 1e-300
 
 
@@ -264,9 +267,10 @@ def _betai(a: float, b: float, x: float, y: float, log_x: float, log_y: float) -
 
 def _log_beta(a: float, b: float) -> float:
     if b == 0.5 and a > 100:
-        # ln Γ(a + ½) − ln Γ(a) by its asymptotic series (DLMF 5.11.13): for a large df the two
-        # lgamma values are huge and nearly equal, and their difference would lose ~log10(a)
-        # digits.
+        # ln Γ(a + ½) − ln Γ(a) from Γ(a + ½)/Γ(a) = √a (1 − 1/(8a) + 1/(128a²) + 5/(1024a³)
+        # − 21/(32768a⁴) + …) (DLMF 5.11.13), whose next term is below 1e-12 for a > 100. For a
+        # large df the two lgamma values are huge and nearly equal: their difference would lose
+        # about log10(a) digits (1e-7 relative at df = 1e8).
         ratio = 0.5 * math.log(a) + math.log1p(
             -1 / (8 * a) + 1 / (128 * a**2) + 5 / (1024 * a**3) - 21 / (32768 * a**4)
         )
@@ -344,7 +348,9 @@ def _sentence(metric_name, diff, before, after, lift, interval, p) -> str:
     else:
         relative = f" ({_signed_percent(lift)} relative)" if lift is not None else ""
         opening = f"Variant {_verb(diff)} {metric_name} from {before} to {after}{relative}"
-    if p < ALPHA:
+    if diff == 0:
+        verdict = f"no sign of a difference ({_p_text(p)})"
+    elif p < ALPHA:
         verdict = f"unlikely to be chance ({_p_text(p)})"
     else:
         verdict = f"could well be chance ({_p_text(p)})"
@@ -412,10 +418,12 @@ def _signed(value: float, decimals: int) -> str:
 def _interval(low: float, high: float, decimals: int) -> str:
     """“+0.4 to +2.6”. An end near zero gets up to two more decimals: +0.04 must not read 0.0,
     which would hide on which side of zero the interval lies."""
-    nearest = min((abs(end) for end in (low, high) if end), default=0)
-    if nearest:
-        decimals = max(decimals, min(_digits(nearest, 1), decimals + 2))
-    return f"{_signed(low, decimals)} to {_signed(high, decimals)}"
+
+    def end(value: float) -> str:
+        places = max(decimals, min(_digits(abs(value), 1), decimals + 2)) if value else decimals
+        return _signed(value, places)
+
+    return f"{end(low)} to {end(high)}"
 
 
 def _mean_digits(*values: float) -> int:

@@ -1,6 +1,7 @@
-"""Reads about a product's definition of done and experiments, used by the stage gates."""
+"""Reads of a product's metrics: the stage gates' checks, KPIs with their progress."""
 
-from metrics.models import KPI, DefinitionOfDone, Experiment
+from metrics.models import KPI, DefinitionOfDone, Experiment, Measurement
+from metrics.progress import kpi_state, smart_gaps
 
 
 def build_gate_problems(product) -> list[str]:
@@ -28,3 +29,53 @@ def launch_gate_problems(product) -> list[str]:
     if rolled_out:
         return []
     return ["a concluded pilot or experiment decided “roll out”"]
+
+
+KPI_STATUS_LABELS = {
+    "achieved": "Achieved",
+    "on_track": "On track",
+    "at_risk": "At risk",
+    "off_track": "Off track",
+    "no_data": "No recent data",
+}
+
+
+def kpis_with_state(product, *, today) -> list:
+    """The product's KPIs, each with its measurements (oldest first), its state (current value,
+    progress, status, explanation, DESIGN.md §5) and what it lacks to be SMART. Two queries
+    whatever the number of KPIs and measurements."""
+    kpis = list(KPI.objects.filter(product=product).order_by("category", "name"))
+    series: dict[int, list] = {kpi.pk: [] for kpi in kpis}
+    for kpi_id, observed_at, value in (
+        Measurement.objects.filter(kpi__product=product)
+        .order_by("observed_at", "pk")
+        .values_list("kpi_id", "observed_at", "value")
+    ):
+        series[kpi_id].append((observed_at, value))
+    for kpi in kpis:
+        kpi.series = series[kpi.pk]
+        kpi.state = kpi_state(
+            direction=kpi.direction,
+            baseline=kpi.baseline,
+            target=kpi.target,
+            baseline_date=kpi.baseline_date,
+            target_date=kpi.target_date,
+            cadence_days=kpi.cadence_days,
+            measurements=kpi.series,
+            today=today,
+            name=kpi.name,
+            unit=kpi.unit,
+        )
+        kpi.status_label = KPI_STATUS_LABELS[kpi.state.status]
+        kpi.smart_gaps = smart_gaps(
+            name=kpi.name,
+            unit=kpi.unit,
+            baseline=kpi.baseline,
+            baseline_date=kpi.baseline_date,
+            target=kpi.target,
+            target_date=kpi.target_date,
+            cadence_days=kpi.cadence_days,
+            calculation=kpi.calculation,
+            data_source=kpi.data_source,
+        )
+    return kpis

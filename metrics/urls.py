@@ -1,6 +1,6 @@
 from django.urls import path
 
-from metrics.views import dod, kpis, page, service_levels
+from metrics.views import dod, experiments, kpis, page, service_levels
 
 app_name = "metrics"
 
@@ -23,6 +23,22 @@ urlpatterns = [
         f"{PRODUCT}kpis/<int:pk>/measurements/import/",
         kpis.measurement_import,
         name="measurement_import",
+    ),
+    # Experiments
+    path(f"{PRODUCT}experiments/new/", experiments.experiment_new, name="experiment_new"),
+    path(f"{PRODUCT}experiments/<int:pk>/", experiments.experiment_detail, name="experiment"),
+    path(
+        f"{PRODUCT}experiments/<int:pk>/edit/", experiments.experiment_edit, name="experiment_edit"
+    ),
+    path(
+        f"{PRODUCT}experiments/<int:pk>/decision/",
+        experiments.experiment_decide,
+        name="experiment_decide",
+    ),
+    path(
+        f"{PRODUCT}experiments/<int:pk>/evidence/",
+        experiments.experiment_evidence,
+        name="experiment_evidence",
     ),
     # Service levels
     path(f"{PRODUCT}service-levels/new/", service_levels.service_level_new, name="sl_new"),

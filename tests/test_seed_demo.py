@@ -127,7 +127,11 @@ def test_it_seeds_the_experiments_the_demo_needs(seeded):
     assert Experiment.objects.filter(
         kind=Experiment.Kind.PILOT, ends_on__lt=timezone.localdate(), decision=""
     ).exists()
-    assert not Experiment.objects.exclude(readout={}).exists()
+    # Every experiment with both arms' figures has its readout and plain-language sentence.
+    with_figures = Experiment.objects.filter(control_n__isnull=False, variant_n__isnull=False)
+    assert with_figures.exists()
+    for experiment in with_figures:
+        assert experiment.readout["sentence"].startswith("Variant")
 
 
 def test_stage_gates_hold_for_every_product(seeded):

@@ -2,7 +2,7 @@ from django.shortcuts import render
 from django.views.decorators.http import require_http_methods
 
 from dpm.http import AuthedRequest
-from metrics.views import dod, kpis, service_levels
+from metrics.views import dod, experiments, kpis, service_levels
 from products.access import get_product_for_user
 
 
@@ -16,5 +16,6 @@ def metrics_page(request: AuthedRequest, slug: str):
         **dod.dod_context(access),
         **kpis.kpis_context(access),
         **service_levels.service_levels_context(access),
+        **experiments.experiments_context(access),
     }
     return render(request, "metrics/page.html", context)

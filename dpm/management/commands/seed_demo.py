@@ -31,6 +31,7 @@ from metrics.models import (
     ServiceLevel,
     ServiceLevelCheck,
 )
+from metrics.services import experiment_readout
 from products import roles
 from products.models import DataProduct, Domain, StageChange
 from roadmaps.models import (
@@ -85,6 +86,10 @@ class Command(BaseCommand):
         # Score the demo roadmap like any edit would; unchanged scores are not rewritten.
         rescored = recompute_item_scores()
         self.stdout.write(f"roadmap scores: {rescored} item(s) scored")
+        for experiment in Experiment.objects.filter(readout={}):
+            readout = experiment_readout(experiment)
+            if readout:
+                Experiment.objects.filter(pk=experiment.pk).update(readout=readout)
 
         self.stdout.write(
             self.style.SUCCESS(
