@@ -251,3 +251,19 @@ def test_the_kpi_section_query_count_does_not_grow(django_assert_num_queries, pr
     with django_assert_num_queries(2):
         context = kpis_context(access)
     assert len(context["kpis"]) == kpis
+
+
+@pytest.mark.parametrize("kpis", [3, 50])
+def test_the_metrics_page_query_count_does_not_grow(django_assert_num_queries, product, pm, kpis):
+    now = timezone.now()
+    for n in range(kpis):
+        kpi = KPIFactory(product=product, name=f"KPI {n}")
+        Measurement.objects.bulk_create(
+            Measurement(kpi=kpi, value=Decimal(i), observed_at=now - datetime.timedelta(days=i))
+            for i in range(100)
+        )
+    client = client_for(pm)
+    # session, user, roles, product with rights, DoD (none), KPIs, their measurements, service
+    # levels (none), experiments.
+    with django_assert_num_queries(9):
+        assert client.get(f"{BASE}/").status_code == 200
