@@ -26,3 +26,32 @@ def bad_choice(obj, field: str) -> str:
 def update(obj, **values) -> None:
     """Write straight to the row: no form, no model validation."""
     type(obj).objects.filter(pk=obj.pk).update(**values)
+
+
+def model_label(factory) -> str:
+    """A factory's model name (or a maker function's name), for test ids."""
+    meta = getattr(factory, "_meta", None)
+    if getattr(meta, "model", None) is not None:
+        return meta.model._meta.model_name
+    return factory.__name__.removesuffix("Factory").lower().lstrip("_")
+
+
+def out_of_range_params(ranges) -> list:
+    """pytest params (factory, field, value, constraint) for every value a range refuses.
+    `ranges` rows are (factory, field, constraint, bad values, good values)."""
+    return [
+        pytest.param(
+            factory, field, value, constraint, id=f"{model_label(factory)}.{field}={value}"
+        )
+        for factory, field, constraint, bad, _good in ranges
+        for value in bad
+    ]
+
+
+def in_range_params(ranges) -> list:
+    """pytest params (factory, field, value) for every boundary value a range accepts."""
+    return [
+        pytest.param(factory, field, value, id=f"{model_label(factory)}.{field}={value}")
+        for factory, field, _constraint, _bad, good in ranges
+        for value in good
+    ]

@@ -11,15 +11,18 @@ from tests.adoption.factories import (
     FeedbackFactory,
     UsageSnapshotFactory,
 )
-from tests.db_helpers import bad_choice, refused, update
+from tests.db_helpers import (
+    bad_choice,
+    in_range_params,
+    model_label,
+    out_of_range_params,
+    refused,
+    update,
+)
 
 pytestmark = pytest.mark.django_db
 
 WEEK = datetime.timedelta(weeks=1)
-
-
-def _label(factory) -> str:
-    return factory._meta.model._meta.model_name
 
 
 CHOICES = [
@@ -81,14 +84,7 @@ RANGES = [
 ]
 
 
-@pytest.mark.parametrize(
-    ("factory", "field", "value", "constraint"),
-    [
-        pytest.param(factory, field, value, constraint, id=f"{_label(factory)}.{field}={value}")
-        for factory, field, constraint, bad, _good in RANGES
-        for value in bad
-    ],
-)
+@pytest.mark.parametrize(("factory", "field", "value", "constraint"), out_of_range_params(RANGES))
 def test_it_refuses_a_value_outside_the_range(factory, field, value, constraint):
     obj = factory()
 
@@ -96,14 +92,7 @@ def test_it_refuses_a_value_outside_the_range(factory, field, value, constraint)
         update(obj, **{field: value})
 
 
-@pytest.mark.parametrize(
-    ("factory", "field", "value"),
-    [
-        pytest.param(factory, field, value, id=f"{_label(factory)}.{field}={value}")
-        for factory, field, _constraint, _bad, good in RANGES
-        for value in good
-    ],
-)
+@pytest.mark.parametrize(("factory", "field", "value"), in_range_params(RANGES))
 def test_it_accepts_a_value_at_the_range_boundary(factory, field, value):
     obj = factory()
 
@@ -153,7 +142,7 @@ class TestOneUsageSnapshotPerWeek:
 @pytest.mark.parametrize(
     "factory",
     [UsageSnapshotFactory, AdoptionBarrierFactory, EnablementAssetFactory, FeedbackFactory],
-    ids=_label,
+    ids=model_label,
 )
 def test_its_factory_defaults_satisfy_every_constraint(factory):
     factory().full_clean()

@@ -3,7 +3,7 @@
 import pytest
 
 from discovery.models import Evidence, Insight, Persona, Tag
-from tests.db_helpers import refused, update
+from tests.db_helpers import in_range_params, model_label, out_of_range_params, refused, update
 from tests.discovery.factories import (
     EvidenceFactory,
     HypothesisFactory,
@@ -62,18 +62,7 @@ RANGES = [
 ]
 
 
-def _label(factory) -> str:
-    return factory._meta.model._meta.model_name
-
-
-@pytest.mark.parametrize(
-    ("factory", "field", "value", "constraint"),
-    [
-        pytest.param(factory, field, value, constraint, id=f"{_label(factory)}.{field}={value}")
-        for factory, field, constraint, bad, _good in RANGES
-        for value in bad
-    ],
-)
+@pytest.mark.parametrize(("factory", "field", "value", "constraint"), out_of_range_params(RANGES))
 def test_it_refuses_a_value_outside_the_range(factory, field, value, constraint):
     obj = factory()
 
@@ -81,14 +70,7 @@ def test_it_refuses_a_value_outside_the_range(factory, field, value, constraint)
         update(obj, **{field: value})
 
 
-@pytest.mark.parametrize(
-    ("factory", "field", "value"),
-    [
-        pytest.param(factory, field, value, id=f"{_label(factory)}.{field}={value}")
-        for factory, field, _constraint, _bad, good in RANGES
-        for value in good
-    ],
-)
+@pytest.mark.parametrize(("factory", "field", "value"), in_range_params(RANGES))
 def test_it_accepts_a_value_at_the_range_boundary(factory, field, value):
     obj = factory()
 
@@ -216,7 +198,7 @@ class TestEvidenceUniqueness:
         WhyChainFactory,
         WhyFactory,
     ],
-    ids=_label,
+    ids=model_label,
 )
 def test_its_factory_defaults_satisfy_every_constraint(factory):
     factory().full_clean()

@@ -7,7 +7,14 @@ from django.contrib.contenttypes.models import ContentType
 from django.utils import timezone
 
 from products.models import Alert, DataProduct, Domain, ScoreSnapshot, StageChange
-from tests.db_helpers import bad_choice, refused, update
+from tests.db_helpers import (
+    bad_choice,
+    in_range_params,
+    model_label,
+    out_of_range_params,
+    refused,
+    update,
+)
 from tests.products.factories import AlertFactory, DataProductFactory, DomainFactory
 
 pytestmark = pytest.mark.django_db
@@ -122,18 +129,7 @@ RANGES = [
 ]
 
 
-def _label(make) -> str:
-    return make.__name__.removesuffix("Factory").lower().lstrip("_")
-
-
-@pytest.mark.parametrize(
-    ("make", "field", "value", "constraint"),
-    [
-        pytest.param(make, field, value, constraint, id=f"{_label(make)}.{field}={value}")
-        for make, field, constraint, bad, _good in RANGES
-        for value in bad
-    ],
-)
+@pytest.mark.parametrize(("make", "field", "value", "constraint"), out_of_range_params(RANGES))
 def test_it_refuses_a_value_outside_the_range(make, field, value, constraint):
     obj = make()
 
@@ -141,14 +137,7 @@ def test_it_refuses_a_value_outside_the_range(make, field, value, constraint):
         update(obj, **{field: value})
 
 
-@pytest.mark.parametrize(
-    ("make", "field", "value"),
-    [
-        pytest.param(make, field, value, id=f"{_label(make)}.{field}={value}")
-        for make, field, _constraint, _bad, good in RANGES
-        for value in good
-    ],
-)
+@pytest.mark.parametrize(("make", "field", "value"), in_range_params(RANGES))
 def test_it_accepts_a_value_at_the_range_boundary(make, field, value):
     obj = make()
 
@@ -250,7 +239,9 @@ def test_it_keeps_one_score_snapshot_per_day_and_product():
     assert ScoreSnapshot.objects.filter(day=first.day).count() == 2
 
 
-@pytest.mark.parametrize("factory", [DomainFactory, DataProductFactory, AlertFactory], ids=_label)
+@pytest.mark.parametrize(
+    "factory", [DomainFactory, DataProductFactory, AlertFactory], ids=model_label
+)
 def test_its_factory_defaults_satisfy_every_constraint(factory):
     factory().full_clean()
     factory().full_clean()

@@ -6,14 +6,10 @@ import pytest
 from django.db import transaction
 
 from roadmaps.models import RoadmapItem, ScoringModel
-from tests.db_helpers import bad_choice, refused, update
+from tests.db_helpers import bad_choice, model_label, refused, update
 from tests.roadmaps.factories import RoadmapItemFactory, ScoreChangeFactory, ScoringModelFactory
 
 pytestmark = pytest.mark.django_db
-
-
-def _label(factory) -> str:
-    return factory._meta.model._meta.model_name
 
 
 CHOICES = [
@@ -167,7 +163,7 @@ class TestOneActiveScoringModel:
 
 
 @pytest.mark.parametrize(
-    "factory", [ScoringModelFactory, RoadmapItemFactory, ScoreChangeFactory], ids=_label
+    "factory", [ScoringModelFactory, RoadmapItemFactory, ScoreChangeFactory], ids=model_label
 )
 def test_its_factory_defaults_satisfy_every_constraint(factory):
     factory().full_clean()
