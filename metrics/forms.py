@@ -1,18 +1,15 @@
-"""Forms of the metrics page. Each section appends its forms below its heading comment."""
+"""Forms of the metrics page: KPIs and measurements, the Definition of Done, service levels,
+experiments."""
 
 from django import forms
 from django.core.validators import MaxValueValidator, MinValueValidator
 
 from dpm.lib.csv_import import CSVImportError, decode_upload
-from dpm.lib.forms import URL_FIELDS_ASSUME_HTTPS  # noqa: F401
-from metrics.models import (  # noqa: F401
+from metrics.models import (
     KPI,
-    DefinitionOfDone,
     DoneCriterion,
     Experiment,
-    Measurement,
     ServiceLevel,
-    ServiceLevelCheck,
 )
 
 # --- KPIs and measurements --------------------------------------------------------------------

@@ -1,4 +1,5 @@
-"""Writes of the metrics page: the Definition of Done, KPIs and measurements, service levels."""
+"""Writes of the metrics page: the Definition of Done, KPIs and measurements, service levels,
+experiments."""
 
 import datetime
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
