@@ -40,18 +40,20 @@ KPI_STATUS_LABELS = {
 }
 
 
-def kpis_with_state(product, *, today) -> list:
-    """The product's KPIs, each with its measurements (oldest first), its state (current value,
-    progress, status, explanation, DESIGN.md §5) and what it lacks to be SMART. Two queries
-    whatever the number of KPIs and measurements."""
-    kpis = list(KPI.objects.filter(product=product).order_by("category", "name"))
+def kpis_with_state(product, *, today, kpi_id: int | None = None) -> list:
+    """The product's KPIs (or the one `kpi_id`), each with its measurements (oldest first), its
+    state (current value, progress, status, explanation, DESIGN.md §5) and what it lacks to be
+    SMART. Two queries whatever the number of KPIs and measurements."""
+    kpis = KPI.objects.filter(product=product).order_by("category", "name")
+    measurements = Measurement.objects.filter(kpi__product=product)
+    if kpi_id is not None:
+        kpis, measurements = kpis.filter(pk=kpi_id), measurements.filter(kpi_id=kpi_id)
+    kpis = list(kpis)
     series: dict[int, list] = {kpi.pk: [] for kpi in kpis}
-    for kpi_id, observed_at, value in (
-        Measurement.objects.filter(kpi__product=product)
-        .order_by("observed_at", "pk")
-        .values_list("kpi_id", "observed_at", "value")
+    for owner, observed_at, value in measurements.order_by("observed_at", "pk").values_list(
+        "kpi_id", "observed_at", "value"
     ):
-        series[kpi_id].append((observed_at, value))
+        series[owner].append((observed_at, value))
     for kpi in kpis:
         kpi.series = series[kpi.pk]
         kpi.state = kpi_state(

@@ -71,9 +71,8 @@ def kpi_detail(request: AuthedRequest, slug: str, pk: int):
 
 
 def _kpi_context(access: ProductAccess, kpi: KPI, **extra) -> dict:
-    kpi = next(
-        k for k in kpis_with_state(access.product, today=timezone.localdate()) if k.pk == kpi.pk
-    )
+    (kpi,) = kpis_with_state(access.product, today=timezone.localdate(), kpi_id=kpi.pk)
+
     return {
         "product": access.product,
         "access": access,
