@@ -17,4 +17,5 @@ urlpatterns = [
     path("", include("roadmaps.urls")),
     path("", include("discovery.urls")),
     path("", include("metrics.urls")),
+    path("", include("adoption.urls")),
 ]

@@ -140,3 +140,24 @@ def product(pm, team_member):
     product = DataProductFactory(owner=pm, name="Churn radar", slug="churn-radar")
     product.team_members.add(team_member)
     return product
+
+
+@pytest.fixture
+def recomputes():
+    """Which products have a recompute queued: read from the real debounce marks that
+    products.recompute leaves in the cache when it queues one (after commit, so tests using
+    this need django_db(transaction=True, serialized_rollback=True): every transactional test
+    restores the serialized data, or the next one that does finds its content types taken)."""
+    from django.core.cache import cache
+
+    from products.models import DataProduct
+    from products.recompute import debounce_key
+
+    cache.clear()
+
+    def queued() -> list[int]:
+        ids = DataProduct.objects.order_by("pk").values_list("pk", flat=True)
+        return [pk for pk in ids if cache.get(debounce_key(pk))]
+
+    yield queued
+    cache.clear()

@@ -12,6 +12,11 @@ def _this_monday() -> datetime.date:
     return today - datetime.timedelta(days=today.weekday())
 
 
+def monday(weeks_ago: int = 0) -> datetime.date:
+    """The Monday `weeks_ago` weeks before this week's."""
+    return _this_monday() - datetime.timedelta(weeks=weeks_ago)
+
+
 def _next_free_week(snapshot) -> datetime.date:
     """This week for a product's first snapshot, then one week further back for each next one."""
     product = snapshot.product
