@@ -16,6 +16,7 @@ from discovery.models import (
     WhyChain,
 )
 from products.access import ProductAccess
+from products.recompute import schedule_recompute
 
 
 class NotesConflict(Exception):
@@ -146,10 +147,12 @@ def hypothesis_change_status(
 
 def _rescore_product_after_commit(product_id: int, user) -> None:
     """A hypothesis's status is an input of the confidence of the roadmap items linked to it
-    (DESIGN.md §5). Roadmaps depends on discovery, not the reverse, so the call is by name."""
+    (DESIGN.md §5): rescore them once the change is committed (in this request, so the items
+    show their new scores at once), and let a worker follow with the product's opportunity."""
     from roadmaps.services import recompute_item_scores
 
     transaction.on_commit(lambda: recompute_item_scores(product_ids=[product_id], changed_by=user))
+    schedule_recompute(product_id)
 
 
 @transaction.atomic

@@ -45,4 +45,6 @@ def kpi_chart(series, *, baseline=None, target=None, width=WIDTH, height=HEIGHT)
         "last_day": last,
         "high": round(high - margin, 2),
         "low": round(low + margin, 2),
+        "high_y": y(high - margin),
+        "low_y": y(low + margin),
     }

@@ -1,5 +1,9 @@
 """Reads of a product's metrics: the stage gates' checks, KPIs with their progress."""
 
+import datetime
+
+from django.utils import timezone
+
 from metrics.models import KPI, DefinitionOfDone, Experiment, Measurement
 from metrics.progress import kpi_state, smart_gaps
 
@@ -81,3 +85,14 @@ def kpis_with_state(product, *, today, kpi_id: int | None = None) -> list:
             data_source=kpi.data_source,
         )
     return kpis
+
+
+# Service-level attainment counts the checks of the last 30 days (today and the 29 before it).
+SL_WINDOW_DAYS = 30
+
+
+def service_level_window_start(now: datetime.datetime | None = None) -> datetime.datetime:
+    """Midnight at the start of the attainment window in the site's time zone, so the metrics
+    page's day strip, its attainment and the health score's reliability count the same checks."""
+    first_day = timezone.localdate(now) - datetime.timedelta(days=SL_WINDOW_DAYS - 1)
+    return timezone.make_aware(datetime.datetime.combine(first_day, datetime.time.min))

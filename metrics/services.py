@@ -22,6 +22,7 @@ from metrics.models import (
 )
 from metrics.readout import mean_readout, proportion_readout
 from products.access import ProductAccess
+from products.recompute import schedule_recompute
 
 
 def require_edit(access: ProductAccess) -> None:
@@ -48,6 +49,7 @@ def kpi_save(*, access: ProductAccess, kpi: KPI, fields: list[str] | None = None
                 kpi.save(update_fields=[*fields, "updated_at"])
     except IntegrityError as exc:
         raise ValidationError({"name": "This product already has a KPI with that name."}) from exc
+    schedule_recompute(access.product.pk)
     return kpi
 
 
@@ -60,6 +62,7 @@ def measurement_add(
     measurement = Measurement(kpi=kpi, value=value, observed_at=observed_at, note=note.strip())
     measurement.full_clean()
     measurement.save()
+    schedule_recompute(access.product.pk)
     return measurement
 
 
@@ -90,6 +93,7 @@ def measurements_import(*, access: ProductAccess, kpi: KPI, upload) -> int:
     if errors:
         raise CSVImportError(errors)
     Measurement.objects.bulk_create(measurements)
+    schedule_recompute(access.product.pk)
     return len(measurements)
 
 
@@ -198,6 +202,7 @@ def definition_of_done_start(*, access: ProductAccess) -> DefinitionOfDone:
                 )
             )
         DoneCriterion.objects.bulk_create(criteria)
+    schedule_recompute(access.product.pk)
     return definition
 
 
@@ -219,6 +224,7 @@ def done_criterion_add(
     criterion.full_clean()
     criterion.save()
     _withdraw_sign_off(definition)
+    schedule_recompute(access.product.pk)
     return criterion
 
 
@@ -241,6 +247,7 @@ def done_criterion_set_met(
     criterion.full_clean()
     criterion.save(update_fields=["met", "evidence_url", "checked_by", "checked_at", "updated_at"])
     _withdraw_sign_off(definition)
+    schedule_recompute(access.product.pk)
     return criterion
 
 
@@ -253,6 +260,7 @@ def done_criterion_delete(*, access: ProductAccess, criterion_id: int) -> None:
     if not deleted:
         raise ValidationError("That criterion is not part of this Definition of Done.")
     _withdraw_sign_off(definition)
+    schedule_recompute(access.product.pk)
 
 
 @transaction.atomic
@@ -337,6 +345,7 @@ def service_level_create(
             service_level.save()
     except IntegrityError as exc:  # the same indicator added twice at once
         raise ValidationError({"indicator": duplicate}) from exc
+    schedule_recompute(access.product.pk)
     return service_level
 
 
@@ -368,6 +377,7 @@ def service_level_check_add(
     )
     check.full_clean()
     check.save()
+    schedule_recompute(access.product.pk)
     return check
 
 
@@ -459,6 +469,7 @@ def service_level_checks_import(
         raise PermissionDenied("The service level belongs to another product.")
     checks = _sl_parse_rows(service_level, text)
     ServiceLevelCheck.objects.bulk_create(checks, batch_size=1000)
+    schedule_recompute(access.product.pk)
     return len(checks)
 
 

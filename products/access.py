@@ -63,6 +63,11 @@ class ProductAccess:
         """Interviews flagged as containing PII stay inside the product team."""
         return self.can_edit
 
+    @property
+    def can_review(self) -> bool:
+        """Mark the product reviewed: its owner, leads and superusers (issue 6)."""
+        return self.is_owner or self.is_lead or self.is_superuser
+
 
 def product_access(user, product: DataProduct, *, on_team: bool | None = None) -> ProductAccess:
     """The user's rights on one product. `on_team` saves a query when the caller annotated it."""

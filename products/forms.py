@@ -4,7 +4,7 @@ from django.db.models import Q
 
 from products import roles
 from products.models import DataProduct, Domain
-from products.services import RESERVED_SLUGS, START_STAGES, next_stage
+from products.services import RESERVED_SLUGS, REVIEW_NOTE_MAX_LENGTH, START_STAGES, next_stage
 
 
 class UserChoiceField(forms.ModelChoiceField):
@@ -128,7 +128,10 @@ class StageChangeForm(forms.Form):
 
 
 class PortfolioFilterForm(forms.Form):
-    q = forms.CharField(required=False, label="Search")
+    """The portfolio's filters, kept in the URL. A value that is not a choice (an edited or old
+    link) becomes a form error and that one filter is left out; the others still apply."""
+
+    q = forms.CharField(required=False, label="Search", max_length=100)
     domain = forms.ModelChoiceField(
         queryset=Domain.objects.order_by("name"),
         required=False,
@@ -139,15 +142,45 @@ class PortfolioFilterForm(forms.Form):
     stage = forms.ChoiceField(
         choices=[("", "All stages"), *DataProduct.Stage.choices], required=False
     )
+    health = forms.ChoiceField(
+        label="Health",
+        choices=[("", "Any health"), *DataProduct.HealthStatus.choices],
+        required=False,
+    )
 
     def apply(self, products):
-        data = self.cleaned_data
-        if data["q"]:
+        """`products` narrowed by every filter that holds a valid value."""
+        if self.is_bound:
+            self.is_valid()  # fills cleaned_data with the fields that are valid
+        data = getattr(self, "cleaned_data", {})
+        if data.get("q"):
             products = products.filter(name__icontains=data["q"])
-        if data["domain"]:
+        if data.get("domain"):
             products = products.filter(domain=data["domain"])
-        if data["kind"]:
+        if data.get("kind"):
             products = products.filter(kind=data["kind"])
-        if data["stage"]:
+        if data.get("stage"):
             products = products.filter(stage=data["stage"])
+        if data.get("health"):
+            products = products.filter(health_status=data["health"])
         return products
+
+    @property
+    def active(self) -> bool:
+        """Whether any filter narrows the list (to offer "clear")."""
+        return any(self.data.get(name) for name in self.fields)
+
+
+class ProductReviewForm(forms.Form):
+    note = forms.CharField(
+        label="Comment",
+        required=False,
+        max_length=REVIEW_NOTE_MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text="Optional: what you checked, what changed, what comes next.",
+    )
+
+    def __init__(self, *args, **kwargs):
+        # The product page also holds the stage form's "note": keep the two ids apart.
+        kwargs.setdefault("auto_id", "id_review_%s")
+        super().__init__(*args, **kwargs)

@@ -153,6 +153,9 @@ class DataProduct(TimeStampedModel):
     )
     opportunity_score = models.FloatField(null=True, blank=True, editable=False)
     scores_computed_at = models.DateTimeField(null=True, blank=True, editable=False)
+    # Each health component's value and the sentence that explains it, as of scores_computed_at,
+    # so the health page shows exactly what produced the stored score (products/health.py).
+    health_breakdown = models.JSONField(default=dict, blank=True, editable=False)
 
     objects = DataProductQuerySet.as_manager()
 
@@ -214,6 +217,23 @@ class StageChange(TimeStampedModel):
     @property
     def overridden(self) -> bool:
         return bool(self.override_reason)
+
+
+class ProductReview(TimeStampedModel):
+    """An owner's (or lead's) look over the product: it resets the review clock (last reviewed
+    at) that the health score and the staleness sweep read."""
+
+    product = models.ForeignKey(DataProduct, on_delete=models.CASCADE, related_name="reviews")
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    note = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.product} reviewed on {self.created_at:%Y-%m-%d}"
 
 
 class AlertQuerySet(models.QuerySet):
@@ -327,3 +347,19 @@ class ScoreSnapshot(TimeStampedModel):
 
     def __str__(self) -> str:
         return f"{self.product} on {self.day}"
+
+
+class TaskRun(TimeStampedModel):
+    """When each periodic task last succeeded, so operators (and /healthz) notice a stuck worker
+    or beat. One row per task name, updated in place."""
+
+    name = models.CharField(max_length=100, unique=True)
+    last_success_at = models.DateTimeField()
+    last_duration_ms = models.PositiveIntegerField(default=0)
+    last_result = models.JSONField(default=dict, blank=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return f"{self.name}: last success {self.last_success_at:%Y-%m-%d %H:%M}"

@@ -6,7 +6,8 @@ from django.utils.text import slugify
 
 from products import roles
 from products.access import ProductAccess
-from products.models import DataProduct, StageChange
+from products.models import DataProduct, ProductReview, StageChange
+from products.recompute import schedule_recompute
 
 Stage = DataProduct.Stage
 
@@ -125,6 +126,8 @@ def product_update(
     if people is not None:
         product.team_members.set(people["team_members"])
         product.stakeholders.set(people["stakeholders"])
+    if "target_users" in fields:
+        schedule_recompute(product.pk)  # the adoption component's denominator
     return product
 
 
@@ -166,3 +169,25 @@ def product_change_stage(
     product.save(update_fields=["stage", "updated_at"])
     access.product.stage = to_stage
     return change
+
+
+REVIEW_NOTE_MAX_LENGTH = 2000
+
+
+@transaction.atomic
+def product_mark_reviewed(*, access: ProductAccess, user, note: str = "") -> ProductReview:
+    """Record that `user` looked the product over: reset its review clock (last reviewed at),
+    keep the review with its optional note, and recompute its health once this commits (the
+    review is one of the health components, DESIGN.md §5)."""
+    if not access.can_review:
+        raise PermissionDenied("Only the product's owner or a lead can mark it reviewed.")
+    product = access.product
+    review = ProductReview(product=product, reviewed_by=user, note=note.strip())
+    if len(review.note) > REVIEW_NOTE_MAX_LENGTH:
+        raise ValidationError({"note": f"Keep the note to {REVIEW_NOTE_MAX_LENGTH:,} characters."})
+    review.full_clean()
+    review.save()
+    product.last_reviewed_at = review.created_at
+    product.save(update_fields=["last_reviewed_at", "updated_at"])
+    schedule_recompute(product.pk)
+    return review

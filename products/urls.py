@@ -10,4 +10,6 @@ urlpatterns = [
     path("products/<slug:slug>/", views.product_detail, name="detail"),
     path("products/<slug:slug>/edit/", views.product_edit, name="edit"),
     path("products/<slug:slug>/stage/", views.product_stage, name="stage"),
+    path("products/<slug:slug>/review/", views.product_review, name="review"),
+    path("products/<slug:slug>/health/", views.product_health, name="health"),
 ]

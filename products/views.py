@@ -1,14 +1,16 @@
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.db.models import F
 from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.cache import patch_vary_headers
 from django.views.decorators.http import require_http_methods, require_POST
 
 from dpm.http import AuthedRequest
-from products import roles
+from products import roles, selectors
 from products.access import get_product_for_user, require_pm
-from products.forms import PortfolioFilterForm, ProductForm, StageChangeForm
+from products.forms import PortfolioFilterForm, ProductForm, ProductReviewForm, StageChangeForm
+from products.health_page import health_page_context
 from products.models import Alert, DataProduct
 from products.services import (
     GateRefused,
@@ -16,29 +18,41 @@ from products.services import (
     next_stage,
     product_change_stage,
     product_create,
+    product_mark_reviewed,
     product_update,
 )
 
 PORTFOLIO_PAGE_SIZE = 50
 ALERTS_PAGE_SIZE = 50
+REVIEWS_SHOWN = 5
 
 
 @require_http_methods(["GET", "HEAD"])
 def portfolio(request: AuthedRequest):
+    """The home page: the products the user may see, best opportunity first, with health, trend
+    and open alerts; filters kept in the URL; a stage funnel and a health distribution of what
+    the filters select. htmx filter changes get the list fragment only."""
     filters = PortfolioFilterForm(request.GET)
-    products = (
-        DataProduct.objects.visible_to(request.user)
-        .select_related("owner", "domain")
-        .order_by(F("opportunity_score").desc(nulls_last=True), "name")
-    )
-    if filters.is_valid():
-        products = filters.apply(products)
-    page = Paginator(products, PORTFOLIO_PAGE_SIZE).get_page(request.GET.get("page"))
-    return render(
-        request,
-        "products/portfolio.html",
-        {"page": page, "filters": filters, "can_create": roles.is_pm(request.user)},
-    )
+    products = filters.apply(DataProduct.objects.visible_to(request.user))
+    today = timezone.localdate()
+    ranked = selectors.portfolio_ranked(products, today=today)
+    page = Paginator(ranked, PORTFOLIO_PAGE_SIZE).get_page(request.GET.get("page"))
+    page.object_list = list(page.object_list)
+    for product in page.object_list:
+        product.trend = selectors.health_trend(product)
+        product.reviewed_days_ago = selectors.days_since(product.last_reviewed_at, today)
+    context = {
+        "page": page,
+        "filters": filters,
+        "charts": selectors.portfolio_charts(products),
+        "can_create": roles.is_pm(request.user),
+    }
+    # A history restore after a cache miss needs the whole page, though htmx sends it.
+    fragment = request.htmx and not request.htmx.history_restore_request
+    template = "products/portfolio.html#list" if fragment else "products/portfolio.html"
+    response = render(request, template, context)
+    patch_vary_headers(response, ["HX-Request"])  # one URL, two answers: keep caches apart
+    return response
 
 
 @require_http_methods(["GET", "HEAD"])
@@ -47,7 +61,9 @@ def product_detail(request: AuthedRequest, slug: str):
     return render(request, "products/detail.html", _detail_context(access))
 
 
-def _detail_context(access, stage_form=None, refused: GateRefused | None = None) -> dict:
+def _detail_context(
+    access, stage_form=None, refused: GateRefused | None = None, review_form=None
+) -> dict:
     product = access.product
     next_gate = _next_gate(product)
     return {
@@ -60,6 +76,9 @@ def _detail_context(access, stage_form=None, refused: GateRefused | None = None)
         or StageChangeForm(product=product, can_override=access.can_override_gates),
         "refused": refused,
         "next_gate": next_gate,
+        "reviews": product.reviews.select_related("reviewed_by")[:REVIEWS_SHOWN],
+        "reviewed_days_ago": selectors.days_since(product.last_reviewed_at, timezone.localdate()),
+        "review_form": review_form or ProductReviewForm(),
     }
 
 
@@ -150,14 +169,47 @@ def product_stage(request: AuthedRequest, slug: str):
     return render(request, template, context)
 
 
+@require_POST
+def product_review(request: AuthedRequest, slug: str):
+    """Mark the product reviewed, with an optional note. htmx gets the review panel back."""
+    access = get_product_for_user(request, slug)
+    if not access.can_review:
+        raise PermissionDenied("Only the product's owner or a lead can mark it reviewed.")
+    form = ProductReviewForm(request.POST)
+    if form.is_valid():
+        try:
+            product_mark_reviewed(access=access, user=request.user, note=form.cleaned_data["note"])
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            if not request.htmx:
+                messages.success(request, "Marked reviewed.")
+                return redirect(access.product)
+            form = None
+    template = "products/detail.html#review-panel" if request.htmx else "products/detail.html"
+    context = _detail_context(access, review_form=form)
+    return render(request, template, context, status=200 if form is None else 422)
+
+
 @require_http_methods(["GET", "HEAD"])
 def alerts(request: AuthedRequest):
-    """Open alerts on the products the user may see, errors first."""
+    """Open alerts on the products the user may see, errors first; `?product=<slug>` narrows
+    them to one product (the portfolio's alert counts link there)."""
     open_alerts = (
         Alert.objects.open()
         .visible_to(request.user)
         .select_related("product")
         .order_by("severity", "-opened_at", "-pk")  # "error" sorts before "warning"
     )
+    if request.GET.get("product"):
+        open_alerts = open_alerts.filter(product__slug=request.GET["product"])
     page = Paginator(open_alerts, ALERTS_PAGE_SIZE).get_page(request.GET.get("page"))
     return render(request, "products/alerts.html", {"page": page})
+
+
+@require_http_methods(["GET", "HEAD"])
+def product_health(request: AuthedRequest, slug: str):
+    """The stakeholder health page: how the product is doing and why, readable by everyone who
+    may see the product, printable, changing nothing."""
+    access = get_product_for_user(request, slug)
+    return render(request, "products/health.html", health_page_context(access))

@@ -9,6 +9,7 @@ from django.utils import timezone
 from discovery.models import WhyChain
 from products import roles
 from products.access import ProductAccess
+from products.recompute import schedule_recompute
 from roadmaps.models import RoadmapItem, ScoreChange, ScoringModel
 from roadmaps.scoring import ItemInputs, ScoringConfig, score_item
 
@@ -67,6 +68,7 @@ def roadmap_item_draft_from_why_chain(
     item.full_clean()
     item.save()
     recompute_item_scores(product_ids=[access.product.pk])
+    schedule_recompute(access.product.pk)  # the product's opportunity
     return item
 
 
@@ -83,6 +85,7 @@ def roadmap_item_create(
     item.save()
     _link_hypotheses(item, hypotheses)
     recompute_item_scores(product_ids=[access.product.pk], changed_by=user)
+    schedule_recompute(access.product.pk)  # the product's opportunity
     return item
 
 
@@ -110,6 +113,7 @@ def roadmap_item_update(
     if hypotheses is not None:
         _link_hypotheses(item, hypotheses)
     recompute_item_scores(product_ids=[item.product_id], changed_by=user)
+    schedule_recompute(item.product_id)  # the product's opportunity
     return item
 
 
@@ -140,6 +144,7 @@ def scoring_model_save(*, user, config: ScoringConfig) -> ScoringModel:
     model.full_clean()
     model.save()
     recompute_item_scores(changed_by=user)
+    schedule_recompute(None)  # every product's opportunity
     return model
 
 
@@ -158,7 +163,10 @@ def recompute_item_scores(*, product_ids=None, changed_by=None) -> int:
     items = RoadmapItem.objects.only(*SCORE_INPUT_FIELDS, "score", "score_breakdown")
     if product_ids is not None:
         items = items.filter(product_id__in=product_ids)
-    items = list(items.order_by("pk"))
+    # Locked, in one order: a second recompute of the same items (a duplicate delivery, an edit
+    # during the periodic run) waits for this one and then finds nothing to change, instead of
+    # recording every score change twice.
+    items = list(items.order_by("pk").select_for_update(of=("self",)))
     statuses: dict[int, list[str]] = defaultdict(list)
     for item_id, status in _hypothesis_links(product_ids):
         statuses[item_id].append(status)

@@ -16,6 +16,8 @@ from django.views.decorators.http import require_http_methods, require_POST
 from dpm.http import AuthedRequest
 from metrics.forms import ServiceLevelCheckForm, ServiceLevelCheckImportForm, ServiceLevelForm
 from metrics.models import ServiceLevel, ServiceLevelCheck
+from metrics.selectors import SL_WINDOW_DAYS as WINDOW_DAYS
+from metrics.selectors import service_level_window_start
 from metrics.services import (
     service_level_check_add,
     service_level_checks_import,
@@ -24,7 +26,6 @@ from metrics.services import (
 from metrics.views import dod, kpis
 from products.access import ProductAccess, get_product_for_user
 
-WINDOW_DAYS = 30
 STRIP_CELL = 10  # SVG units per day of the strip
 
 
@@ -47,13 +48,6 @@ def objective_in_words(level: ServiceLevel) -> str:
     return f"{level.get_indicator_display()} at least {objective} {level.unit}"
 
 
-def _window_start() -> datetime.datetime:
-    """Midnight at the start of the 30-day window (today and the 29 days before it, in the site's
-    time zone), so the strip's days and the attainment count the same checks."""
-    first_day = timezone.localdate() - datetime.timedelta(days=WINDOW_DAYS - 1)
-    return timezone.make_aware(datetime.datetime.combine(first_day, datetime.time.min))
-
-
 def service_levels_context(
     access: ProductAccess, *, check_forms: dict | None = None, import_forms: dict | None = None
 ) -> dict:
@@ -63,7 +57,7 @@ def service_levels_context(
     counts and latest check as annotations; (2) the window's checks of all levels, counted per
     level and day. `check_forms` / `import_forms` (by level pk) carry a submitted form's errors.
     """
-    since = _window_start()
+    since = service_level_window_start()
     latest = ServiceLevelCheck.objects.filter(service_level=OuterRef("pk")).order_by(
         "-checked_at", "-pk"
     )

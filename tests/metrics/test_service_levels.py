@@ -67,11 +67,18 @@ def test_it_says_the_objective_in_words(product, freshness, availability):
 
 def test_it_computes_attainment_over_the_last_30_days_only(product, freshness):
     now = timezone.now()
+    today = timezone.localdate(now)
+
+    def noon(days_ago: int) -> datetime.datetime:
+        # Noon of each earlier day, so the test does not depend on the time it runs at.
+        day = today - datetime.timedelta(days=days_ago)
+        return timezone.make_aware(datetime.datetime.combine(day, datetime.time(12)))
+
     for day in range(30):  # 27 of 30 met within the window: 90 %
         ServiceLevelCheckFactory(
             service_level=freshness,
             observed=Decimal("9") if day in (3, 10, 20) else Decimal("5"),
-            checked_at=now - datetime.timedelta(days=day, minutes=1) if day else now,
+            checked_at=noon(day) if day else now,
         )
     for day in (31, 45):  # outside the window: missed, but not counted
         ServiceLevelCheckFactory(

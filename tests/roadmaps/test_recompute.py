@@ -113,7 +113,8 @@ def test_a_hypothesis_moved_in_the_workspace_rescores_its_items(
         )
 
     assert response.status_code == 302
-    assert len(callbacks) == 1
+    # The items' rescore in this request, then the product's queued recompute (opportunity).
+    assert len(callbacks) == 2
     worked_example.refresh_from_db()
     # both validated: confidence 1.0 → 100 × 4 × 1.0 / 6 = 66.7
     assert worked_example.score == 66.7

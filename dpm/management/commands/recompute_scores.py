@@ -1,11 +1,14 @@
 from django.core.management.base import BaseCommand
 
-from roadmaps.services import recompute_item_scores
+from products.recompute import portfolio_recompute
 
 
 class Command(BaseCommand):
-    help = "Recompute every roadmap item's score from its inputs with the active scoring model."
+    help = (
+        "Recompute every roadmap item's score, then every product's health, opportunity and "
+        "today's score history row."
+    )
 
     def handle(self, *args, **options):
-        changed = recompute_item_scores()
-        self.stdout.write(f"Recomputed roadmap item scores: {changed} changed.")
+        changed = portfolio_recompute()
+        self.stdout.write(f"Recomputed the portfolio: {changed} products' figures changed.")

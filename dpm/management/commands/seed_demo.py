@@ -33,7 +33,8 @@ from metrics.models import (
 )
 from metrics.services import experiment_readout
 from products import roles
-from products.models import DataProduct, Domain, StageChange
+from products.models import DataProduct, Domain, ScoreSnapshot, StageChange
+from products.recompute import portfolio_recompute
 from roadmaps.models import (
     DEFAULT_COST_BANDS,
     DEFAULT_COST_TOP_POINTS,
@@ -41,11 +42,20 @@ from roadmaps.models import (
     RoadmapItem,
     ScoringModel,
 )
-from roadmaps.services import recompute_item_scores
 
 DEMO_PASSWORD = "dpm-demo"
 DEMO_LOGINS = ("pm", "lead", "stakeholder", "admin")
 SERVICE_LEVEL_CHECK_DAYS = 45
+
+
+# Points a week by which a demo product's health was higher in the past: the campaign dashboard
+# is sliding as its users drift away, the order events and the forecast are picking up.
+HEALTH_DRIFT = {
+    "campaign-performance": 4.5,
+    "customer-360": 1.5,
+    "order-events": -2.5,
+    "demand-forecast": -1.5,
+}
 
 
 class Command(BaseCommand):
@@ -83,13 +93,15 @@ class Command(BaseCommand):
             created += 1
             self.stdout.write(self.style.SUCCESS(f"product {spec['slug']}: created"))
 
-        # Score the demo roadmap like any edit would; unchanged scores are not rewritten.
-        rescored = recompute_item_scores()
-        self.stdout.write(f"roadmap scores: {rescored} item(s) scored")
         for experiment in Experiment.objects.filter(readout={}):
             readout = experiment_readout(experiment)
             if readout:
                 Experiment.objects.filter(pk=experiment.pk).update(readout=readout)
+        # Score the roadmap and the products' health like the workers would; unchanged figures
+        # are not rewritten. Then give new products some weeks of history for their trends.
+        changed = portfolio_recompute(now=now)
+        self.stdout.write(f"portfolio figures: {changed} product(s) recomputed")
+        self._score_history(now)
 
         self.stdout.write(
             self.style.SUCCESS(
@@ -102,6 +114,31 @@ class Command(BaseCommand):
             f"{DEMO_PASSWORD!r}): "
             + ", ".join(f"{username} ({USER_ROLE_NOTE[username]})" for username in DEMO_LOGINS)
         )
+
+    def _score_history(self, now) -> None:
+        """Eight weekly history rows before today for products that have none yet, drifting by
+        HEALTH_DRIFT points a week (positive: it was healthier, so the arrow points down)."""
+        today = timezone.localdate(now)
+        rows = []
+        seeded = set(
+            ScoreSnapshot.objects.filter(day__lt=today).values_list("product_id", flat=True)
+        )
+        for product in DataProduct.objects.filter(slug__in=[spec["slug"] for spec in PRODUCTS]):
+            if product.pk in seeded or product.health_score is None:
+                continue
+            drift = HEALTH_DRIFT.get(product.slug, 0.0)
+            for weeks in range(1, 9):
+                score = min(max(product.health_score + drift * weeks, 0.0), 100.0)
+                rows.append(
+                    ScoreSnapshot(
+                        product=product,
+                        day=today - timedelta(weeks=weeks),
+                        health_score=round(score, 1),
+                        health_status=product.health_status,
+                        opportunity_score=product.opportunity_score,
+                    )
+                )
+        ScoreSnapshot.objects.bulk_create(rows)
 
     def _users(self) -> dict:
         """Get or create the demo people; an existing user keeps its password and groups."""
