@@ -21,13 +21,15 @@ install: $(STAMP)
 run: $(STAMP)
 	$(MANAGE) migrate --noinput
 	$(MANAGE) seed_demo
+	$(MANAGE) check_staleness
 	@printf '\n  dpm is starting at http://%s/\n  Demo logins (password dpm-demo): pm, lead, stakeholder, admin\n\n' "$(ADDR)"
 	@$(BIN)/celery -A dpm worker --beat --concurrency 2 --loglevel INFO & worker=$$!; \
 	trap 'kill -TERM $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT INT TERM; \
 	$(MANAGE) runserver $(ADDR)
 
+# Tests keep their cache and filesystem broker in var/test, away from a running `make run`.
 test: $(STAMP)
-	$(BIN)/python -m pytest
+	DPM_VAR_DIR=$(CURDIR)/var/test $(BIN)/python -m pytest
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

@@ -166,6 +166,15 @@ if env_bool("DPM_BEHIND_TLS_PROXY", False):
 
 EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "dpm@localhost")
+# For EMAIL_BACKEND=django.core.mail.backends.smtp.EmailBackend.
+EMAIL_HOST = env_str("EMAIL_HOST", "localhost")
+EMAIL_PORT = env_int("EMAIL_PORT", 25, minimum=1)
+EMAIL_HOST_USER = env_str("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
+EMAIL_TIMEOUT = 10
+# Where people reach dpm: links in e-mails (no request to take the host from).
+DPM_BASE_URL = env_str("DPM_BASE_URL", "http://127.0.0.1:8000").rstrip("/")
 
 LOG_LEVEL = env_str("LOG_LEVEL", "INFO").upper()
 if LOG_LEVEL not in ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"):
@@ -185,7 +194,12 @@ LOGGING = {
 CELERY_BROKER_DIR = VAR_DIR / "broker"
 if REDIS_URL:
     CELERY_BROKER_URL = REDIS_URL
-    CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
+    # A task taken by a worker that then vanished (machine lost, not a crashed child: those are
+    # requeued at once) is handed out again after this many seconds. Longer than the hard time
+    # limit, or a slow task would run twice.
+    CELERY_BROKER_TRANSPORT_OPTIONS = {
+        "visibility_timeout": env_int("DPM_BROKER_VISIBILITY_TIMEOUT", 3600, minimum=1)
+    }
 else:
     CELERY_BROKER_URL = "filesystem://"
     CELERY_BROKER_TRANSPORT_OPTIONS = {
@@ -196,6 +210,10 @@ else:
         "store_processed": False,
     }
 CELERY_TASK_IGNORE_RESULT = True
+# An edit queues its recompute from inside the request: with the broker down, fail within
+# seconds (the edit is saved; the periodic run catches up) instead of hanging the request.
+CELERY_BROKER_CONNECTION_TIMEOUT = 2
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
@@ -204,7 +222,36 @@ CELERY_TASK_TIME_LIMIT = env_int("DPM_TASK_TIME_LIMIT", 300, minimum=1)
 if CELERY_TASK_SOFT_TIME_LIMIT >= CELERY_TASK_TIME_LIMIT:
     raise ImproperlyConfigured("DPM_TASK_SOFT_TIME_LIMIT must be below DPM_TASK_TIME_LIMIT")
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
-CELERY_BEAT_SCHEDULE: dict = {}
+# DESIGN.md §6: recompute every 15 minutes, sweep for staleness every hour (seconds).
+DPM_RECOMPUTE_INTERVAL = env_int("DPM_RECOMPUTE_INTERVAL", 15 * 60, minimum=10)
+DPM_STALENESS_INTERVAL = env_int("DPM_STALENESS_INTERVAL", 60 * 60, minimum=10)
+CELERY_BEAT_SCHEDULE = {
+    "recompute-scores": {
+        "task": "products.tasks.recompute_scores",
+        "schedule": DPM_RECOMPUTE_INTERVAL,
+    },
+    "check-staleness": {
+        "task": "products.tasks.check_staleness",
+        "schedule": DPM_STALENESS_INTERVAL,
+    },
+}
+# A burst of edits to one product within this many seconds gives one recompute.
+DPM_RECOMPUTE_DEBOUNCE = env_int("DPM_RECOMPUTE_DEBOUNCE", 5, minimum=0)
+# /healthz reports a periodic task as late when its last success is older than this many of its
+# intervals: a stuck worker or beat gets noticed.
+DPM_TASK_LATE_AFTER_INTERVALS = 3
+
+# Staleness thresholds (warning, error), DESIGN.md §6: days, except KPIs (multiples of their
+# cadence) and adoption (percent fall of active users over four weeks).
+DPM_STALENESS = {
+    "product_not_reviewed": (90, 180),
+    "kpi_not_measured": (1.5, 3),
+    "hypothesis_stale": (30, 60),
+    "discovery_stale": (30, 60),
+    "item_stale": (30, 60),
+    "pilot_undecided": (0, 14),
+    "adoption_drop": (30, 50),
+}
 
 # When set, tests that need PostgreSQL, Redis or Chromium fail instead of skipping (CI sets it).
 DPM_REQUIRE_SERVICES = env_bool("DPM_REQUIRE_SERVICES", False)
