@@ -21,7 +21,6 @@ install: $(STAMP)
 run: $(STAMP)
 	$(MANAGE) migrate --noinput
 	$(MANAGE) seed_demo
-	$(MANAGE) check_staleness
 	@printf '\n  dpm is starting at http://%s/\n  Demo logins (password dpm-demo): pm, lead, stakeholder, admin\n\n' "$(ADDR)"
 	@$(BIN)/celery -A dpm worker --beat --concurrency 2 --loglevel INFO & worker=$$!; \
 	trap 'kill -TERM $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT INT TERM; \
