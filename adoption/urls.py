@@ -1,6 +1,6 @@
 from django.urls import path
 
-from adoption.views import barriers, enablement, page, usage
+from adoption.views import barriers, enablement, exports, page, usage
 
 app_name = "adoption"
 
@@ -11,6 +11,7 @@ urlpatterns = [
     # Weekly usage
     path(f"{PRODUCT}usage/", usage.usage_add, name="usage_add"),
     path(f"{PRODUCT}usage/import/", usage.usage_import, name="usage_import"),
+    path(f"{PRODUCT}usage.csv", exports.usage_csv, name="usage_csv"),
     path(f"{PRODUCT}usage/<int:pk>/edit/", usage.usage_edit, name="usage_edit"),
     path(f"{PRODUCT}usage/<int:pk>/delete/", usage.usage_delete, name="usage_delete"),
     # Barriers

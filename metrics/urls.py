@@ -1,6 +1,6 @@
 from django.urls import path
 
-from metrics.views import dod, experiments, kpis, page, service_levels
+from metrics.views import dod, experiments, exports, kpis, page, service_levels
 
 app_name = "metrics"
 
@@ -24,6 +24,12 @@ urlpatterns = [
         kpis.measurement_import,
         name="measurement_import",
     ),
+    path(
+        f"{PRODUCT}kpis/<int:pk>/measurements.csv",
+        exports.measurements_csv,
+        name="measurements_csv",
+    ),
+    path(f"{PRODUCT}kpis.csv", exports.kpis_csv, name="kpis_csv"),
     # Experiments
     path(f"{PRODUCT}experiments/new/", experiments.experiment_new, name="experiment_new"),
     path(f"{PRODUCT}experiments/<int:pk>/", experiments.experiment_detail, name="experiment"),

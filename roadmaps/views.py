@@ -1,16 +1,16 @@
-import csv
 from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import F
-from django.http import HttpResponse, HttpResponseBadRequest, QueryDict
+from django.http import HttpResponseBadRequest, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
 
 from discovery.selectors import hypotheses_with_evidence
 from dpm.http import AuthedRequest
+from dpm.lib.csv_export import csv_download, spreadsheet_safe
 from products import roles
 from products.access import get_product_for_user, product_access
 from products.models import DataProduct
@@ -81,15 +81,12 @@ def _filter_query(request) -> str:
 def board_export(request: AuthedRequest):
     """The board as filtered, as CSV: every matching item, not only the first of each column."""
     filters = BoardFilterForm(request.GET, user=request.user)
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = 'attachment; filename="dpm-roadmap.csv"'
-    writer = csv.writer(response)
-    writer.writerow(EXPORT_COLUMNS)
+    response, writer = csv_download("dpm-roadmap.csv", EXPORT_COLUMNS)
     for item in board_items(request.user, filters.filters).iterator(chunk_size=2000):
         writer.writerow(
             [
-                item.product.name,
-                item.title,
+                spreadsheet_safe(item.product.name),
+                spreadsheet_safe(item.title),
                 item.get_horizon_display(),
                 item.get_status_display(),
                 item.get_solution_type_display(),

@@ -220,6 +220,13 @@ def test_the_export_is_the_board_as_filtered(product, lead):
     assert rows[1][5] == "3"
 
 
+def test_the_export_keeps_formulas_out_of_spreadsheets(product, lead):
+    RoadmapItemFactory(product=product, title='=HYPERLINK("http://evil")')
+    response = client_for(lead).get("/roadmap/export.csv")
+    rows = list(csv.reader(io.StringIO(response.content.decode())))
+    assert rows[1][1] == '\'=HYPERLINK("http://evil")'
+
+
 def test_the_export_leaves_out_products_an_outsider_may_not_see(item, outsider):
     response = client_for(outsider).get("/roadmap/export.csv")
     assert len(response.content.decode().strip().splitlines()) == 1
