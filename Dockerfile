@@ -17,6 +17,7 @@ COPY discovery ./discovery
 COPY roadmaps ./roadmaps
 COPY metrics ./metrics
 COPY adoption ./adoption
+COPY api ./api
 COPY templates ./templates
 COPY static ./static
 COPY manage.py ./

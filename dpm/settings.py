@@ -4,6 +4,7 @@ The embedded default needs nothing installed: SQLite and Celery's filesystem bro
 Production sets DATABASE_URL and REDIS_URL (see the README's table of variables).
 """
 
+import re
 import zoneinfo
 from pathlib import Path
 
@@ -43,6 +44,10 @@ INSTALLED_APPS = [
     "roadmaps",
     "metrics",
     "adoption",
+    # django-ninja in INSTALLED_APPS makes its docs page load the Swagger UI it ships as static
+    # files instead of from a CDN.
+    "ninja",
+    "api",
 ]
 
 MIDDLEWARE = [
@@ -255,3 +260,28 @@ DPM_STALENESS = {
 
 # When set, tests that need PostgreSQL, Redis or Chromium fail instead of skipping (CI sets it).
 DPM_REQUIRE_SERVICES = env_bool("DPM_REQUIRE_SERVICES", False)
+
+# The JSON API (api/, README "JSON API").
+_RATE_RE = re.compile(r"[1-9][0-9]*/(?:[1-9][0-9]*)?[smhd]")
+
+
+def _env_rate(name: str, default: str) -> str:
+    value = env_str(name, default).strip()
+    if not _RATE_RE.fullmatch(value):
+        raise ImproperlyConfigured(
+            f"{name} must be a rate like 600/m (per s, m, h or d; 100/5m for every 5 minutes), "
+            f"got {value!r}"
+        )
+    return value
+
+
+# Requests per API token, and failed log-ins per client address and username.
+DPM_API_RATE = _env_rate("DPM_API_RATE", "600/m")
+DPM_LOGIN_RATE = _env_rate("DPM_LOGIN_RATE", "10/m")
+# Behind the TLS proxy the client's address is the last X-Forwarded-For entry, which the proxy
+# appends (one proxy; see api/ratelimit.py); otherwise REMOTE_ADDR.
+DPM_CLIENT_IP_FROM_PROXY = env_bool("DPM_BEHIND_TLS_PROXY", False)
+# Items one ingestion request may carry; validated and written all or nothing.
+DPM_API_MAX_ITEMS = env_int("DPM_API_MAX_ITEMS", 1000, minimum=1)
+# How long an Idempotency-Key's answer is kept for replays.
+DPM_API_IDEMPOTENCY_DAYS = env_int("DPM_API_IDEMPOTENCY_DAYS", 30, minimum=1)

@@ -2,13 +2,15 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
+from api import v1 as api_v1
+from api.ratelimit import limit_login
 from dpm import views
 
 urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
     path(
         "accounts/login/",
-        auth_views.LoginView.as_view(redirect_authenticated_user=True),
+        limit_login(auth_views.LoginView.as_view(redirect_authenticated_user=True)),
         name="login",
     ),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
@@ -18,4 +20,6 @@ urlpatterns = [
     path("", include("discovery.urls")),
     path("", include("metrics.urls")),
     path("", include("adoption.urls")),
+    path("api/v1/", api_v1.urls()),
+    path("", include("api.urls")),
 ]
