@@ -23,10 +23,10 @@ class ProductAccess:
     is_pm: bool
     is_superuser: bool
     user_id: int | None
-
-    @property
-    def is_owner(self) -> bool:
-        return self.is_team and self.product.owner_id == self.user_id
+    # Decided when the rights are read, not from `product.owner_id` later: an edit form changes
+    # the product in place, and an owner handing the product to another PM must still be its
+    # owner while the change is checked and saved.
+    is_owner: bool = False
 
     @property
     def can_edit(self) -> bool:
@@ -68,14 +68,22 @@ class ProductAccess:
         """Mark the product reviewed: its owner, leads and superusers (issue 6)."""
         return self.is_owner or self.is_lead or self.is_superuser
 
+    @property
+    def can_acknowledge_alerts(self) -> bool:
+        """Acknowledge the product's open alerts, with a note: its owner, leads (who triage alerts
+        across the portfolio, DESIGN.md §7) and superusers."""
+        return self.is_owner or self.is_lead or self.is_superuser
+
 
 def product_access(user, product: DataProduct, *, on_team: bool | None = None) -> ProductAccess:
     """The user's rights on one product. `on_team` saves a query when the caller annotated it."""
     if on_team is None:
         on_team = DataProduct.objects.filter(pk=product.pk).filter(on_team_q(user)).exists()
+    is_team = bool(on_team) and not roles.is_read_only(user)
     return ProductAccess(
         product=product,
-        is_team=bool(on_team) and not roles.is_read_only(user),
+        is_owner=is_team and product.owner_id == user.pk,
+        is_team=is_team,
         is_lead=roles.is_lead(user),
         is_pm=roles.is_pm(user),
         is_superuser=user.is_superuser,

@@ -3,8 +3,16 @@ from django.contrib.auth import get_user_model
 from django.db.models import Q
 
 from products import roles
-from products.models import DataProduct, Domain
-from products.services import RESERVED_SLUGS, REVIEW_NOTE_MAX_LENGTH, START_STAGES, next_stage
+from products.models import Alert, DataProduct, Domain
+from products.odps import MAX_BYTES as ODPS_MAX_BYTES
+from products.odps import ODPSFormatError, decode_odps_upload, load_odps_yaml
+from products.services import (
+    ACKNOWLEDGE_NOTE_MAX_LENGTH,
+    RESERVED_SLUGS,
+    REVIEW_NOTE_MAX_LENGTH,
+    START_STAGES,
+    next_stage,
+)
 
 
 class UserChoiceField(forms.ModelChoiceField):
@@ -184,3 +192,99 @@ class ProductReviewForm(forms.Form):
         # The product page also holds the stage form's "note": keep the two ids apart.
         kwargs.setdefault("auto_id", "id_review_%s")
         super().__init__(*args, **kwargs)
+
+
+class AlertFilterForm(forms.Form):
+    """The alerts page's filters, kept in the URL (`?product=<slug>` is what the portfolio's alert
+    counts link to). Like the portfolio's, a value that is not a choice becomes a form error and
+    only that filter is left out."""
+
+    kind = forms.ChoiceField(choices=[("", "All kinds"), *Alert.Kind.choices], required=False)
+    severity = forms.ChoiceField(
+        choices=[("", "Any severity"), *Alert.Severity.choices], required=False
+    )
+    product = forms.ModelChoiceField(
+        queryset=DataProduct.objects.none(),
+        required=False,
+        empty_label="All products",
+        to_field_name="slug",
+    )
+    acknowledged = forms.ChoiceField(
+        choices=[("", "Any"), ("no", "Not yet"), ("yes", "Yes")], required=False
+    )
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Only products the user may see: another slug is "not a valid choice", whether or not
+        # it exists, so the filter tells an outsider nothing.
+        self.fields["product"].queryset = (
+            DataProduct.objects.visible_to(user).only("pk", "slug", "name").order_by("name")
+        )
+
+    def apply(self, alerts):
+        """`alerts` narrowed by every filter that holds a valid value."""
+        if self.is_bound:
+            self.is_valid()  # fills cleaned_data with the fields that are valid
+        data = getattr(self, "cleaned_data", {})
+        if data.get("kind"):
+            alerts = alerts.filter(kind=data["kind"])
+        if data.get("severity"):
+            alerts = alerts.filter(severity=data["severity"])
+        if data.get("product"):
+            alerts = alerts.filter(product=data["product"])
+        if data.get("acknowledged"):
+            alerts = alerts.filter(acknowledged_at__isnull=data["acknowledged"] == "no")
+        return alerts
+
+    @property
+    def active(self) -> bool:
+        """Whether any filter narrows the list (to offer "clear")."""
+        return any(self.data.get(name) for name in self.fields)
+
+
+class AlertAcknowledgeForm(forms.Form):
+    note = forms.CharField(
+        label="Note",
+        required=False,
+        max_length=ACKNOWLEDGE_NOTE_MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text="Optional: what is being done about it, or why it can wait.",
+    )
+
+
+class ODPSImportForm(forms.Form):
+    """An ODPS descriptor to create or update a product from. The file is read and parsed here;
+    whether it is a descriptor dpm can import is the import service's to say, by path."""
+
+    file = forms.FileField(
+        label="ODPS file",
+        help_text=(
+            f"A YAML data product descriptor (ODPS v1.1.0), up to {ODPS_MAX_BYTES // 1_000_000} "
+            "MB — for example one exported from dpm or from your catalog."
+        ),
+        widget=forms.ClearableFileInput(attrs={"accept": ".yaml,.yml,application/yaml"}),
+    )
+    override_reason = forms.CharField(
+        label="Gate override reason",
+        required=False,
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=(
+            "Leads only: when the file moves the product past a stage gate that refuses, say "
+            "why; it is recorded with the stage change. Leave empty to be stopped by the gates."
+        ),
+    )
+
+    def __init__(self, *args, can_override: bool, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.document: dict | None = None
+        if not can_override:
+            del self.fields["override_reason"]
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        try:
+            self.document = load_odps_yaml(decode_odps_upload(upload))
+        except ODPSFormatError as exc:
+            raise forms.ValidationError(str(exc)) from None
+        return upload

@@ -64,11 +64,23 @@ def health_page_context(access: ProductAccess) -> dict:
         .exclude(readout={})
         .order_by("-ends_on", "-updated_at", "-pk")
         .first(),
-        "alerts": list(
-            Alert.objects.open().filter(product=product).order_by("severity", "-opened_at")
-        ),
+        "alerts": _open_alerts(product),
         "review": product.reviews.select_related("reviewed_by").first(),
     }
+
+
+def _open_alerts(product) -> list[Alert]:
+    """The product's open alerts, errors first, with who acknowledged them (joined) and the link
+    to each stale object (built from the product's slug: no query per alert)."""
+    alerts = list(
+        Alert.objects.open()
+        .filter(product=product)
+        .select_related("acknowledged_by")
+        .order_by("severity", "-opened_at")
+    )
+    for alert in alerts:
+        alert.link = alert.stale_link(product.slug)
+    return alerts
 
 
 def _component(stored: dict) -> dict:

@@ -1,3 +1,5 @@
+from typing import NamedTuple
+
 from django.conf import settings
 from django.contrib.contenttypes.fields import GenericForeignKey
 from django.contrib.contenttypes.models import ContentType
@@ -318,6 +320,39 @@ class Alert(TimeStampedModel):
     @property
     def is_open(self) -> bool:
         return self.resolved_at is None
+
+    def stale_link(self, product_slug: str) -> "StaleLink":
+        """Where to look into what the alert is about: the stale KPI, hypothesis, roadmap item or
+        experiment, or the product page that shows the stale part of the product. The product's
+        slug is passed in, so that a page of alerts builds its links without reading a relation."""
+        label, url_name, anchor = STALE_LINKS.get(self.kind, ("Open the product", "", ""))
+        if url_name in SUBJECT_PAGES:
+            url = reverse(url_name, args=[product_slug, self.subject_id])
+        else:
+            url = reverse(url_name or "products:detail", args=[product_slug])
+        return StaleLink(label, url + anchor)
+
+
+class StaleLink(NamedTuple):
+    label: str
+    url: str
+
+
+# Per alert kind: the link's words, the page (URL name) and a section of it.
+STALE_LINKS = {
+    AlertKind.PRODUCT_NOT_REVIEWED: ("Review the product", "products:detail", "#review-panel"),
+    AlertKind.KPI_NOT_MEASURED: ("Open the KPI", "metrics:kpi", ""),
+    AlertKind.HYPOTHESIS_STALE: ("Open the hypothesis", "discovery:hypothesis", ""),
+    AlertKind.DISCOVERY_STALE: ("Open discovery", "discovery:workspace", ""),
+    AlertKind.ITEM_STALE: ("Open the roadmap item", "roadmaps:item", ""),
+    AlertKind.PILOT_UNDECIDED: ("Open the experiment", "metrics:experiment", ""),
+    AlertKind.ADOPTION_DROP: ("Open the usage", "adoption:page", "#usage"),
+}
+# The pages of one object (their address names the product and the object's id); the others
+# are pages of the product, where the alert's subject is the product itself.
+SUBJECT_PAGES = frozenset(
+    {"metrics:kpi", "discovery:hypothesis", "roadmaps:item", "metrics:experiment"}
+)
 
 
 class ScoreSnapshot(TimeStampedModel):

@@ -2,11 +2,12 @@
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
+from django.utils import timezone
 from django.utils.text import slugify
 
 from products import roles
 from products.access import ProductAccess
-from products.models import DataProduct, ProductReview, StageChange
+from products.models import Alert, DataProduct, ProductReview, StageChange
 from products.recompute import schedule_recompute
 
 Stage = DataProduct.Stage
@@ -63,7 +64,7 @@ def gate_problems(*, product: DataProduct, to_stage: str) -> list[str]:
 
 
 # Slugs that would shadow a page under /products/.
-RESERVED_SLUGS = frozenset({"new"})
+RESERVED_SLUGS = frozenset({"new", "import"})
 
 
 def unique_product_slug(name: str) -> str:
@@ -191,3 +192,44 @@ def product_mark_reviewed(*, access: ProductAccess, user, note: str = "") -> Pro
     product.save(update_fields=["last_reviewed_at", "updated_at"])
     schedule_recompute(product.pk)
     return review
+
+
+ACKNOWLEDGE_NOTE_MAX_LENGTH = 1000
+
+
+class AlertResolved(Exception):
+    """The alert was resolved (its cause fixed) before it could be acknowledged."""
+
+    def __init__(self, alert: Alert):
+        self.alert = alert
+        super().__init__(f"The alert was resolved on {alert.resolved_at:%-d %b %Y}.")
+
+
+@transaction.atomic
+def alert_acknowledge(*, access: ProductAccess, user, alert_id: int, note: str = "") -> Alert:
+    """Record that `user` has seen the open alert `alert_id` on the access's product, with an
+    optional note; acknowledging again replaces who, when and the note. The alert stays open:
+    only the staleness sweep resolves it, once its cause is fixed.
+
+    The row lock orders this with a sweep resolving the same alert: whichever comes second sees
+    the other's write, so a resolved alert raises AlertResolved instead of being acknowledged.
+    The alert comes back with its product and acknowledger attached, ready to render.
+    """
+    if not access.can_acknowledge_alerts:
+        raise PermissionDenied("Only the product's owner or a lead can acknowledge its alerts.")
+    note = note.strip()
+    if len(note) > ACKNOWLEDGE_NOTE_MAX_LENGTH:
+        raise ValidationError(
+            {"note": f"Keep the note to {ACKNOWLEDGE_NOTE_MAX_LENGTH:,} characters."}
+        )
+    alert = Alert.objects.select_for_update().get(product=access.product, pk=alert_id)
+    alert.product = access.product
+    if not alert.is_open:
+        raise AlertResolved(alert)
+    alert.acknowledged_by = user
+    alert.acknowledged_at = timezone.now()
+    alert.acknowledge_note = note
+    alert.save(
+        update_fields=["acknowledged_by", "acknowledged_at", "acknowledge_note", "updated_at"]
+    )
+    return alert

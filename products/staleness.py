@@ -74,6 +74,7 @@ def alerts_sync(*, now: datetime.datetime | None = None) -> dict[str, int]:
         .only(
             *("pk", "kind", "subject_type_id", "subject_id", "product_id"),
             *("severity", "message", "owner_notified_at", "updated_at"),
+            *("acknowledged_by_id", "acknowledged_at", "acknowledge_note"),
         )
     }
     new, changed = [], []
@@ -93,13 +94,26 @@ def alerts_sync(*, now: datetime.datetime | None = None) -> dict[str, int]:
                 )
             )
         elif (alert.severity, alert.message) != (want.severity, want.message):
-            if alert.severity != want.severity:
-                alert.owner_notified_at = None  # an escalation to error is news for the owner
+            if want.severity == ERROR and alert.severity != ERROR:
+                # An escalation is news: the owner hears of it, and acknowledging the warning
+                # does not stand for the error.
+                alert.owner_notified_at = None
+                alert.acknowledged_by, alert.acknowledged_at, alert.acknowledge_note = (
+                    None,
+                    None,
+                    "",
+                )
             alert.severity, alert.message, alert.updated_at = want.severity, want.message, now
             changed.append(alert)
     cleared = [alert.pk for key, alert in open_alerts.items() if key not in stale]
     Alert.objects.bulk_create(new, ignore_conflicts=True)
-    Alert.objects.bulk_update(changed, ["severity", "message", "owner_notified_at", "updated_at"])
+    Alert.objects.bulk_update(
+        changed,
+        [
+            *("severity", "message", "owner_notified_at", "updated_at"),
+            *("acknowledged_by", "acknowledged_at", "acknowledge_note"),
+        ],
+    )
     if cleared:
         Alert.objects.filter(pk__in=cleared, resolved_at__isnull=True).update(
             resolved_at=now, updated_at=now

@@ -1,18 +1,29 @@
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.shortcuts import redirect, render
+from django.db.models import Count, Q
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.cache import patch_vary_headers
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_http_methods, require_POST
 
 from dpm.http import AuthedRequest
 from products import roles, selectors
-from products.access import get_product_for_user, require_pm
-from products.forms import PortfolioFilterForm, ProductForm, ProductReviewForm, StageChangeForm
+from products.access import get_product_for_user, product_access, require_pm
+from products.forms import (
+    AlertAcknowledgeForm,
+    AlertFilterForm,
+    PortfolioFilterForm,
+    ProductForm,
+    ProductReviewForm,
+    StageChangeForm,
+)
 from products.health_page import health_page_context
 from products.models import Alert, DataProduct
 from products.services import (
+    AlertResolved,
     GateRefused,
     gate_problems,
     next_stage,
@@ -21,6 +32,7 @@ from products.services import (
     product_mark_reviewed,
     product_update,
 )
+from products.services import alert_acknowledge as alert_acknowledge_service
 
 PORTFOLIO_PAGE_SIZE = 50
 ALERTS_PAGE_SIZE = 50
@@ -79,6 +91,11 @@ def _detail_context(
         "reviews": product.reviews.select_related("reviewed_by")[:REVIEWS_SHOWN],
         "reviewed_days_ago": selectors.days_since(product.last_reviewed_at, timezone.localdate()),
         "review_form": review_form or ProductReviewForm(),
+        # One aggregate, served by the partial index products_alert_open_idx.
+        "alert_counts": product.alerts.open().aggregate(
+            errors=Count("pk", filter=Q(severity=Alert.Severity.ERROR)),
+            warnings=Count("pk", filter=Q(severity=Alert.Severity.WARNING)),
+        ),
     }
 
 
@@ -193,18 +210,109 @@ def product_review(request: AuthedRequest, slug: str):
 
 @require_http_methods(["GET", "HEAD"])
 def alerts(request: AuthedRequest):
-    """Open alerts on the products the user may see, errors first; `?product=<slug>` narrows
-    them to one product (the portfolio's alert counts link there)."""
-    open_alerts = (
+    """Open alerts on the products the user may see, errors first, then newest; filtered by
+    kind, severity, product (`?product=<slug>`, where the portfolio's counts link) and whether
+    they are acknowledged. htmx filter changes get the list fragment only."""
+    filters = AlertFilterForm(request.GET, user=request.user)
+    open_alerts = filters.apply(
         Alert.objects.open()
         .visible_to(request.user)
-        .select_related("product")
+        .select_related("product", "acknowledged_by")
         .order_by("severity", "-opened_at", "-pk")  # "error" sorts before "warning"
     )
-    if request.GET.get("product"):
-        open_alerts = open_alerts.filter(product__slug=request.GET["product"])
     page = Paginator(open_alerts, ALERTS_PAGE_SIZE).get_page(request.GET.get("page"))
-    return render(request, "products/alerts.html", {"page": page})
+    page.object_list = _alert_rows(request.user, page.object_list)
+    context = {"page": page, "filters": filters, "next_url": request.get_full_path()}
+    # A history restore after a cache miss needs the whole page, though htmx sends it.
+    fragment = request.htmx and not request.htmx.history_restore_request
+    template = "products/alerts.html#alert-list" if fragment else "products/alerts.html"
+    response = render(request, template, context)
+    patch_vary_headers(response, ["HX-Request"])  # one URL, two answers: keep caches apart
+    return response
+
+
+def _alert_rows(user, alerts) -> list[Alert]:
+    """The alerts, each with the link to its stale object and, when the user may acknowledge it,
+    the form to do so; without a query per row: of the product's team only the owner may
+    acknowledge, and the product's owner_id says who that is (so `on_team` is given only as far
+    as acknowledging needs it)."""
+    rows = list(alerts)
+    for alert in rows:
+        product = alert.product
+        access = product_access(user, product, on_team=product.owner_id == user.pk)
+        alert.link = alert.stale_link(product.slug)
+        alert.ack_form = None
+        if alert.is_open and access.can_acknowledge_alerts:
+            alert.ack_form = AlertAcknowledgeForm(
+                initial={"note": alert.acknowledge_note}, auto_id=f"id_alert_{alert.pk}_%s"
+            )
+    return rows
+
+
+@require_POST
+def alert_acknowledge(request: AuthedRequest, pk: int):
+    """Acknowledge an open alert, with an optional note: the product's owner, leads and
+    superusers. htmx gets the alert's row back; without JavaScript the user goes back to the
+    list they came from (`next`), filters and page kept."""
+    alert = get_object_or_404(
+        Alert.objects.visible_to(request.user).select_related("product", "acknowledged_by"), pk=pk
+    )
+    access = product_access(request.user, alert.product)
+    if not access.can_acknowledge_alerts:
+        raise PermissionDenied("Only the product's owner or a lead can acknowledge its alerts.")
+    next_url = _next_alerts_url(request)
+    form = AlertAcknowledgeForm(request.POST, auto_id=f"id_alert_{alert.pk}_%s")
+    if form.is_valid():
+        try:
+            alert = alert_acknowledge_service(
+                access=access, user=request.user, alert_id=alert.pk, note=form.cleaned_data["note"]
+            )
+        except AlertResolved as exc:
+            if not request.htmx:
+                messages.warning(request, f"{exc} Nothing is left to acknowledge.")
+                return redirect(next_url)
+            return _alert_row_response(request, exc.alert, next_url, status=409)
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            if not request.htmx:
+                messages.success(request, "Alert acknowledged.")
+                return redirect(f"{next_url}#alert-{alert.pk}")
+            return _alert_row_response(request, alert, next_url)
+    return _alert_row_response(request, alert, next_url, form=form, status=422)
+
+
+def _alert_row_response(request: AuthedRequest, alert, next_url: str, *, form=None, status=200):
+    """The alert's row: alone for htmx, on a page of its own otherwise (to fix the note)."""
+    (alert,) = _alert_rows(request.user, [alert])
+    if form is not None:
+        alert.ack_form = form  # its errors and the note as typed
+    context = {"alert": alert, "next_url": next_url, "acknowledging": True}
+    template = "products/alerts.html#alert-row" if request.htmx else "products/alerts.html"
+    return render(request, template, context, status=status)
+
+
+def _next_alerts_url(request: AuthedRequest) -> str:
+    """Where the acknowledge form came from (the alerts list with its filters and page), when
+    that is an address on this site; else the alerts page."""
+    target = request.POST.get("next", "")
+    if url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return target
+    return reverse("products:alerts")
+
+
+@require_http_methods(["GET", "HEAD"])
+def alert_count(request: AuthedRequest):
+    """The navigation's count of open alerts the user may see, errors apart; empty when there
+    are none. Loaded by htmx after the page, so no page pays a query for it."""
+    counts = (
+        Alert.objects.open()
+        .visible_to(request.user)
+        .aggregate(total=Count("pk"), errors=Count("pk", filter=Q(severity=Alert.Severity.ERROR)))
+    )
+    return render(request, "products/alerts.html#nav-count", {"counts": counts})
 
 
 @require_http_methods(["GET", "HEAD"])

@@ -46,6 +46,14 @@ def test_a_team_member_cannot_take_over_the_product(product, team_member, pm):
     assert list(product.team_members.all()) == [team_member]
 
 
+def test_the_owner_hands_the_product_to_another_pm(product, pm, other_pm):
+    response = edit(client_for(pm), product, owner=other_pm.pk, team_members=[pm.pk])
+    assert response.status_code == 302
+    product.refresh_from_db()
+    assert product.owner == other_pm
+    assert list(product.team_members.all()) == [pm]
+
+
 def test_the_owner_must_be_a_pm(product, pm, team_member):
     response = edit(client_for(pm), product, owner=team_member.pk)
     assert response.status_code == 200

@@ -280,6 +280,20 @@ def test_an_acknowledged_alert_stays_open_while_the_cause_does(fresh, lead):
     assert (alert.acknowledged_by, alert.acknowledge_note) == (lead, "On it")
 
 
+def test_an_escalation_to_error_asks_for_a_new_acknowledgement(fresh, lead):
+    DataProduct.objects.filter(pk=fresh.pk).update(last_reviewed_at=ago(100))
+    alerts_sync(now=NOW)
+    Alert.objects.update(acknowledged_by=lead, acknowledged_at=NOW, acknowledge_note="On it")
+    alerts_sync(now=NOW + datetime.timedelta(days=80))
+    alert = open_alerts()[0]
+    assert alert.severity == "error"
+    assert (alert.acknowledged_by, alert.acknowledged_at, alert.acknowledge_note) == (
+        None,
+        None,
+        "",
+    )
+
+
 def test_an_insert_racing_another_sweep_does_not_duplicate(fresh):
     """The second sweep's INSERT meets the first's open alert: ON CONFLICT DO NOTHING."""
     DataProduct.objects.filter(pk=fresh.pk).update(last_reviewed_at=ago(100))
