@@ -1,6 +1,14 @@
 from django.contrib import admin
 
-from products.models import Alert, DataProduct, Domain, ScoreSnapshot, StageChange
+from products.models import (
+    Alert,
+    DataProduct,
+    Domain,
+    ProductReview,
+    ScoreSnapshot,
+    StageChange,
+    TaskRun,
+)
 
 TIMESTAMPS = ("created_at", "updated_at")
 
@@ -188,3 +196,20 @@ class ScoreSnapshotAdmin(RecordedHistoryAdmin):
     date_hierarchy = "day"
     autocomplete_fields = ["product"]
     readonly_fields = ("health_score", "health_status", "opportunity_score", *TIMESTAMPS)
+
+
+@admin.register(ProductReview)
+class ProductReviewAdmin(RecordedHistoryAdmin):
+    """Who reviewed which product when, and what they noted: the review clock's record."""
+
+    list_display = ["product", "reviewed_by", "created_at", "note"]
+    list_select_related = ["product", "reviewed_by"]
+    search_fields = ["product__name", "note"]
+    date_hierarchy = "created_at"
+
+
+@admin.register(TaskRun)
+class TaskRunAdmin(RecordedHistoryAdmin):
+    """When each periodic task last succeeded (also on /healthz): a stuck worker shows here."""
+
+    list_display = ["name", "last_success_at", "last_duration_ms", "last_result"]

@@ -10,9 +10,10 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
+from api.models import ApiToken, IngestionKey
 from metrics.admin import RECENT_ROWS
 from metrics.models import KPI, Measurement
-from products.models import Alert, DataProduct, ScoreSnapshot, StageChange
+from products.models import Alert, DataProduct, ProductReview, ScoreSnapshot, StageChange, TaskRun
 from tests.adoption import factories as adoption
 from tests.discovery import factories as discovery
 from tests.metrics import factories as metrics
@@ -21,7 +22,7 @@ from tests.roadmaps import factories as roadmaps
 
 pytestmark = pytest.mark.django_db
 
-DPM_APPS = ("products.", "discovery.", "roadmaps.", "metrics.", "adoption.")
+DPM_APPS = ("products.", "discovery.", "roadmaps.", "metrics.", "adoption.", "api.")
 REGISTERED = sorted(admin.site._registry, key=lambda model: model._meta.label)
 
 
@@ -44,7 +45,15 @@ def test_it_shows_the_changelist(admin_client, model):
     assert response.status_code == 200
 
 
-RECORDED_HISTORY = {"products.StageChange", "products.ScoreSnapshot", "roadmaps.ScoreChange"}
+RECORDED_HISTORY = {
+    "products.StageChange",
+    "products.ScoreSnapshot",
+    "roadmaps.ScoreChange",
+    "products.ProductReview",
+    "products.TaskRun",
+    "api.ApiToken",
+    "api.IngestionKey",
+}
 
 
 @pytest.mark.parametrize("model", REGISTERED, ids=lambda model: model._meta.label)
@@ -69,6 +78,23 @@ def test_it_refuses_to_rewrite_recorded_history(admin_client, label):
 def make_stage_change():
     return StageChange.objects.create(
         product=DataProductFactory(), from_stage="idea", to_stage="discovery"
+    )
+
+
+def make_api_token():
+    return ApiToken.objects.create(
+        name="dbt nightly run", prefix=f"{ApiToken.objects.count():08x}", token_hash="0" * 64
+    )
+
+
+def make_ingestion_key():
+    return IngestionKey.objects.create(
+        token=make_api_token(),
+        key="run-2026-11-23",
+        endpoint="POST /api/v1/products/churn-radar/measurements",
+        body_hash="0" * 64,
+        response_status=201,
+        response_body={"created": 1},
     )
 
 
@@ -109,6 +135,16 @@ MAKE_ONE = {
     "adoption.AdoptionBarrier": adoption.AdoptionBarrierFactory,
     "adoption.EnablementAsset": adoption.EnablementAssetFactory,
     "adoption.Feedback": adoption.FeedbackFactory,
+    "products.ProductReview": lambda: ProductReview.objects.create(
+        product=DataProductFactory(), note="Checked the KPIs with Finance."
+    ),
+    "products.TaskRun": lambda: TaskRun.objects.create(
+        name=f"task-{TaskRun.objects.count()}",
+        last_success_at=timezone.now(),
+        last_result={"opened": 2},
+    ),
+    "api.ApiToken": make_api_token,
+    "api.IngestionKey": make_ingestion_key,
 }
 
 
