@@ -22,6 +22,8 @@ MAX_COUNT = 2_147_483_647
 USAGE_IMPORT_REQUIRED = ("week_start", "active_users")
 USAGE_IMPORT_OPTIONAL = ("sessions", "median_task_seconds", "decisions_supported")
 USAGE_IMPORT_ERRORS_SHOWN = 20
+# Rows per INSERT / UPDATE when weeks are written in bulk (SQLite's parameter limit).
+USAGE_WRITE_BATCH = 500
 
 
 def require_edit(access: ProductAccess) -> None:
@@ -213,42 +215,53 @@ def usage_import(*, access: ProductAccess, upload) -> UsageImportResult:
     are left as they were)."""
     require_edit(access)
     weeks = _parse_usage_rows(decode_upload(upload), this_week=_this_week())
+    try:
+        added, updated = usage_weeks_upsert(
+            product=access.product,
+            figures_by_week={week: values for week, (_line, values) in weeks.items()},
+            source=UsageSnapshot.Source.IMPORT,
+        )
+    except WeeksTaken as exc:
+        raise CSVImportError([f"{exc} Upload again."]) from exc
+    recompute.schedule_recompute(access.product.pk)
+    return UsageImportResult(added=added, updated=updated)
+
+
+class WeeksTaken(Exception):
+    """Another import or entry recorded one of the weeks between the read and the insert."""
+
+
+def usage_weeks_upsert(*, product, figures_by_week: dict, source: str) -> tuple[int, int]:
+    """Record each week's figures: new weeks are added, weeks already recorded get the given
+    figures (figures not given stay as they were). The caller has validated the figures and
+    normalised the weeks to Mondays, inside its transaction. Returns (added, updated); raises
+    WeeksTaken when a concurrent write took one of the new weeks. Shared by the CSV import and
+    the JSON API, so both update weeks the same way."""
     existing = {
         snapshot.week_start: snapshot
         for snapshot in UsageSnapshot.objects.select_for_update().filter(
-            product=access.product, week_start__range=(min(weeks), max(weeks))
+            product=product, week_start__in=list(figures_by_week)
         )
     }
     new, changed, fields = [], [], {"source", "updated_at"}
     now = timezone.now()
-    for week, (_line, values) in weeks.items():
+    for week, figures in figures_by_week.items():
         snapshot = existing.get(week)
         if snapshot is None:
-            new.append(
-                UsageSnapshot(
-                    product=access.product,
-                    week_start=week,
-                    source=UsageSnapshot.Source.IMPORT,
-                    **values,
-                )
-            )
+            new.append(UsageSnapshot(product=product, week_start=week, source=source, **figures))
             continue
-        for column, value in values.items():
+        for column, value in figures.items():
             setattr(snapshot, column, value)
-        fields.update(values)
-        snapshot.source = UsageSnapshot.Source.IMPORT
-        snapshot.updated_at = now
+        fields.update(figures)
+        snapshot.source, snapshot.updated_at = source, now
         changed.append(snapshot)
     try:
         with transaction.atomic():
-            UsageSnapshot.objects.bulk_create(new, batch_size=1000)
-    except IntegrityError as exc:  # another import or entry took one of these weeks meanwhile
-        raise CSVImportError(
-            ["Some of these weeks were recorded by someone else meanwhile: upload again."]
-        ) from exc
-    UsageSnapshot.objects.bulk_update(changed, sorted(fields), batch_size=1000)
-    recompute.schedule_recompute(access.product.pk)
-    return UsageImportResult(added=len(new), updated=len(changed))
+            UsageSnapshot.objects.bulk_create(new, batch_size=USAGE_WRITE_BATCH)
+    except IntegrityError as exc:
+        raise WeeksTaken("Some of these weeks were recorded by someone else meanwhile.") from exc
+    UsageSnapshot.objects.bulk_update(changed, sorted(fields), batch_size=USAGE_WRITE_BATCH)
+    return len(new), len(changed)
 
 
 # --- Adoption barriers ----------------------------------------------------------------------------

@@ -19,12 +19,12 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from adoption.models import UsageSnapshot
-from adoption.services import week_start_of
+from adoption.services import WeeksTaken, usage_weeks_upsert, week_start_of
 from api import tokens
 from api.models import ApiToken, IngestionKey
 from metrics.forms import MeasurementRowForm
 from metrics.models import KPI, Measurement, ServiceLevel, ServiceLevelCheck
-from metrics.services import _SL_OBSERVED_PLACES, _sl_observed_problem, service_level_meets
+from metrics.services import SL_OBSERVED_PLACES, service_level_meets, sl_observed_problem
 from products import roles
 from products.access import ProductAccess
 from products.models import DataProduct
@@ -304,7 +304,7 @@ def service_level_checks_ingest(*, product: DataProduct, items: list[dict]) -> d
             )
         observed: Decimal = item["observed"]
         if level is not None:
-            problem = _sl_observed_problem(level, observed)
+            problem = sl_observed_problem(level, observed)
             if problem:
                 errors.append(ItemError(index, "observed", f"The observed value {problem}."))
                 level = None
@@ -325,7 +325,7 @@ def service_level_checks_ingest(*, product: DataProduct, items: list[dict]) -> d
             )
             continue
         seen[level.pk, checked_at] = index
-        observed = observed.quantize(_SL_OBSERVED_PLACES, rounding=ROUND_HALF_UP)
+        observed = observed.quantize(SL_OBSERVED_PLACES, rounding=ROUND_HALF_UP)
         checks.append(
             ServiceLevelCheck(
                 service_level=level,
@@ -384,38 +384,15 @@ def usage_ingest(*, product: DataProduct, items: list[dict]) -> dict:
             weeks[week] = (index, figures)
     if errors:
         raise ItemsRejected(errors)
-    existing = {
-        snapshot.week_start: snapshot
-        for snapshot in UsageSnapshot.objects.select_for_update().filter(
-            product=product, week_start__in=list(weeks)
-        )
-    }
-    new, changed, fields = [], [], {"source", "updated_at"}
-    now = timezone.now()
-    for week, (_index, figures) in weeks.items():
-        snapshot = existing.get(week)
-        if snapshot is None:
-            new.append(
-                UsageSnapshot(
-                    product=product, week_start=week, source=UsageSnapshot.Source.API, **figures
-                )
-            )
-            continue
-        for name, value in figures.items():
-            setattr(snapshot, name, value)
-        fields.update(figures)
-        snapshot.source = UsageSnapshot.Source.API
-        snapshot.updated_at = now
-        changed.append(snapshot)
     try:
-        with transaction.atomic():
-            UsageSnapshot.objects.bulk_create(new, batch_size=500)
-    except IntegrityError as exc:  # another request recorded one of these weeks meanwhile
-        raise ItemsRejected(
-            [ItemError(None, "items", "Some of these weeks were recorded meanwhile: send again.")]
-        ) from exc
-    UsageSnapshot.objects.bulk_update(changed, sorted(fields), batch_size=500)
-    return {"created": len(new), "updated": len(changed)}
+        added, updated = usage_weeks_upsert(
+            product=product,
+            figures_by_week={week: figures for week, (_index, figures) in weeks.items()},
+            source=UsageSnapshot.Source.API,
+        )
+    except WeeksTaken as exc:
+        raise ItemsRejected([ItemError(None, "items", f"{exc} Send again.")]) from exc
+    return {"created": added, "updated": updated}
 
 
 INGESTERS = {

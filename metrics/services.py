@@ -291,7 +291,7 @@ def definition_of_done_sign_off(*, access: ProductAccess, user) -> DefinitionOfD
 # these bound that work. 10,000 rows is a year of hourly checks.
 SL_IMPORT_HEADER = ("checked_at", "observed")
 SL_IMPORT_ERRORS_SHOWN = 20
-_SL_OBSERVED_PLACES = Decimal("0.001")  # ServiceLevelCheck.observed: decimal_places=3
+SL_OBSERVED_PLACES = Decimal("0.001")  # ServiceLevelCheck.observed: decimal_places=3
 _SL_OBSERVED_LIMIT = Decimal("10000000")  # max_digits=10 with 3 places
 
 
@@ -302,7 +302,7 @@ def service_level_meets(service_level: ServiceLevel, observed: Decimal) -> bool:
     return observed <= objective if service_level.lower_is_better else observed >= objective
 
 
-def _sl_observed_problem(service_level: ServiceLevel, observed: Decimal) -> str | None:
+def sl_observed_problem(service_level: ServiceLevel, observed: Decimal) -> str | None:
     if not observed.is_finite():
         return "is not a number"
     if observed < 0:
@@ -364,7 +364,7 @@ def service_level_check_add(
         raise PermissionDenied("The service level belongs to another product.")
     now = timezone.now()
     checked_at = checked_at or now
-    problem = _sl_observed_problem(service_level, observed)
+    problem = sl_observed_problem(service_level, observed)
     if problem:
         raise ValidationError({"observed": f"The observed value {problem}."})
     if checked_at > now:
@@ -423,14 +423,14 @@ def _sl_parse_rows(service_level: ServiceLevel, text: str) -> list[ServiceLevelC
             observed = None
             problems.append("observed is not a number")
         else:
-            problem = _sl_observed_problem(service_level, observed)
+            problem = sl_observed_problem(service_level, observed)
             if problem:
                 problems.append(f"observed {problem}")
         if problems:
             errors.append(f"{row}: {'; '.join(problems)}")
             continue
         seen[checked_at] = line
-        observed = observed.quantize(_SL_OBSERVED_PLACES, rounding=ROUND_HALF_UP)
+        observed = observed.quantize(SL_OBSERVED_PLACES, rounding=ROUND_HALF_UP)
         checks.append(
             ServiceLevelCheck(
                 service_level=service_level,
