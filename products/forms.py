@@ -1,6 +1,6 @@
 from django import forms
 from django.contrib.auth import get_user_model
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 
 from products import roles
 from products.models import Alert, DataProduct, Domain
@@ -216,9 +216,16 @@ class AlertFilterForm(forms.Form):
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         # Only products the user may see: another slug is "not a valid choice", whether or not
-        # it exists, so the filter tells an outsider nothing.
+        # it exists, so the filter tells an outsider nothing. Of those, the ones with open
+        # alerts (and the one asked for): a list of every product in a large portfolio would be
+        # long to render and useless to pick from.
+        has_open = Exists(Alert.objects.open().filter(product=OuterRef("pk")))
+        asked = self.data.get("product") if self.is_bound else None
         self.fields["product"].queryset = (
-            DataProduct.objects.visible_to(user).only("pk", "slug", "name").order_by("name")
+            DataProduct.objects.visible_to(user)
+            .filter(has_open | Q(slug=asked or ""))
+            .only("pk", "slug", "name")
+            .order_by("name")
         )
 
     def apply(self, alerts):
