@@ -33,6 +33,7 @@ WARNING, ERROR = Alert.Severity.WARNING.value, Alert.Severity.ERROR.value
 # KPIs are expected to be measured once the product is being built.
 MEASURED_STAGES = (DataProduct.Stage.BUILD, DataProduct.Stage.PILOT, DataProduct.Stage.LAUNCHED)
 ADOPTION_WINDOW = datetime.timedelta(weeks=4)
+REWORD_BATCH = 500
 
 
 @dataclass(frozen=True)
@@ -57,6 +58,13 @@ def _severity(age, warning, error) -> str | None:
     return None
 
 
+def _on(moment: datetime.date | datetime.datetime) -> str:
+    """A date as messages say it. Dates, not ages: "since 22 Apr 2026" stays true every day, so
+    the sweep does not rewrite every open alert daily."""
+    day = timezone.localdate(moment) if isinstance(moment, datetime.datetime) else moment
+    return f"{day.day} {day:%b %Y}"
+
+
 def _days(word_count: int) -> str:
     return f"{word_count} day{'s' if word_count != 1 else ''}"
 
@@ -77,7 +85,7 @@ def alerts_sync(*, now: datetime.datetime | None = None) -> dict[str, int]:
             *("acknowledged_by_id", "acknowledged_at", "acknowledge_note"),
         )
     }
-    new, changed = [], []
+    new, escalated, eased, reworded = [], [], [], []
     for key, want in stale.items():
         alert = open_alerts.get(key)
         if alert is None:
@@ -93,27 +101,31 @@ def alerts_sync(*, now: datetime.datetime | None = None) -> dict[str, int]:
                     opened_at=now,
                 )
             )
-        elif (alert.severity, alert.message) != (want.severity, want.message):
-            if want.severity == ERROR and alert.severity != ERROR:
-                # An escalation is news: the owner hears of it, and acknowledging the warning
-                # does not stand for the error.
-                alert.owner_notified_at = None
-                alert.acknowledged_by, alert.acknowledged_at, alert.acknowledge_note = (
-                    None,
-                    None,
-                    "",
-                )
-            alert.severity, alert.message, alert.updated_at = want.severity, want.message, now
-            changed.append(alert)
+        else:
+            if alert.severity != want.severity:
+                (escalated if want.severity == ERROR else eased).append(alert.pk)
+            if alert.message != want.message:
+                alert.message, alert.updated_at = want.message, now
+                reworded.append(alert)
     cleared = [alert.pk for key, alert in open_alerts.items() if key not in stale]
     Alert.objects.bulk_create(new, ignore_conflicts=True)
-    Alert.objects.bulk_update(
-        changed,
-        [
-            *("severity", "message", "owner_notified_at", "updated_at"),
-            *("acknowledged_by", "acknowledged_at", "acknowledge_note"),
-        ],
-    )
+    if escalated:
+        # An escalation is news: the owner hears of it, and acknowledging the warning does not
+        # stand for the error.
+        Alert.objects.filter(pk__in=escalated).update(
+            severity=ERROR,
+            owner_notified_at=None,
+            acknowledged_by=None,
+            acknowledged_at=None,
+            acknowledge_note="",
+            updated_at=now,
+        )
+    if eased:
+        Alert.objects.filter(pk__in=eased).update(severity=WARNING, updated_at=now)
+    # Messages name dates, not ages, so they change only when their facts do (a new
+    # measurement that is still too old, another week of usage): few rows a sweep. Batched,
+    # because an UPDATE of n rows by CASE costs n² comparisons.
+    Alert.objects.bulk_update(reworded, ["message", "updated_at"], batch_size=REWORD_BATCH)
     if cleared:
         Alert.objects.filter(pk__in=cleared, resolved_at__isnull=True).update(
             resolved_at=now, updated_at=now
@@ -121,7 +133,7 @@ def alerts_sync(*, now: datetime.datetime | None = None) -> dict[str, int]:
     notified = _notify_owners(now)
     return {
         "opened": len(new),
-        "updated": len(changed),
+        "updated": len(set(escalated) | set(eased) | {alert.pk for alert in reworded}),
         "resolved": len(cleared),
         "notified": notified,
     }
@@ -182,9 +194,9 @@ def _not_reviewed(now, today, limits):
         if severity is None:
             continue
         if reviewed:
-            message = f"Not reviewed for {_days(age)} (last on {moment:%-d %b %Y})."
+            message = f"Not reviewed since {_on(moment)}."
         else:
-            message = f"Never reviewed since it was added {_days(age)} ago."
+            message = f"Never reviewed since it was added on {_on(moment)}."
         yield pk, Stale(pk, severity, message)
 
 
@@ -206,13 +218,13 @@ def _kpis_not_measured(now, today, limits):
             continue
         if latest:
             message = (
-                f"“{name}” was last measured {_days(age)} ago; it is measured every "
+                f"“{name}” was last measured on {_on(latest)}; it is measured every "
                 f"{_days(cadence)}."
             )
         else:
             message = (
-                f"“{name}” has no measurement {_days(age)} after it was defined; it is "
-                f"measured every {_days(cadence)}."
+                f"“{name}” has had no measurement since it was defined on {_on(created)}; it "
+                f"is measured every {_days(cadence)}."
             )
         yield pk, Stale(product_id, severity, message)
 
@@ -233,7 +245,7 @@ def _hypotheses(now, today, limits):
         severity = _severity(age, warning, error)
         if severity:
             belief = _short(f"{who} {belief}")
-            message = f"In testing for {_days(age)} without a verdict: “{belief}”."
+            message = f"In testing since {_on(since)} without a verdict: “{belief}”."
             yield pk, Stale(product_id, severity, message)
 
 
@@ -266,9 +278,9 @@ def _discovery(now, today, limits):
         if severity is None:
             continue
         if interviewed and interviewed >= timezone.localdate(entered_at):
-            message = f"In discovery with no interview for {_days(age)}."
+            message = f"In discovery with no interview since {_on(interviewed)}."
         else:
-            message = f"In discovery for {_days(age)} without an interview."
+            message = f"In discovery since {_on(entered_at)} without an interview."
         yield pk, Stale(pk, severity, message)
 
 
@@ -287,7 +299,7 @@ def _items(now, today, limits):
         age = _age_days(since, today)
         severity = _severity(age, warning, error)
         if severity:
-            message = f"“{title}” has been in progress for {_days(age)} without a change."
+            message = f"“{title}” has been in progress since {_on(since)} without a change."
             yield pk, Stale(product_id, severity, message)
 
 
@@ -307,7 +319,7 @@ def _pilots(today, limits):
         age = (today - ends_on).days
         severity = ERROR if age >= error else WARNING
         message = (
-            f"{kinds.get(kind, 'Experiment')} “{name}” ended {_days(age)} ago without a decision."
+            f"{kinds.get(kind, 'Experiment')} “{name}” ended on {_on(ends_on)} without a decision."
         )
         yield pk, Stale(product_id, severity, message)
 

@@ -68,13 +68,14 @@ def test_a_product_not_reviewed(fresh, days, severity):
     if severity:
         alert = open_alerts()[0]
         assert alert.subject == fresh
-        assert alert.message.startswith(f"Not reviewed for {days} days")
+        reviewed = TODAY - datetime.timedelta(days=days)
+        assert alert.message == f"Not reviewed since {reviewed.day} {reviewed:%b %Y}."
 
 
 def test_a_product_never_reviewed_counts_from_its_creation(fresh):
     DataProduct.objects.filter(pk=fresh.pk).update(last_reviewed_at=None, created_at=ago(100))
     alerts_sync(now=NOW)
-    assert open_alerts()[0].message == "Never reviewed since it was added 100 days ago."
+    assert open_alerts()[0].message == "Never reviewed since it was added on 7 Mar 2026."
 
 
 def test_a_retired_product_raises_nothing(fresh):
@@ -105,7 +106,8 @@ def test_a_kpi_with_no_measurement_counts_from_its_definition(fresh):
     alert = open_alerts()[0]
     assert alert.severity == "error"
     assert alert.message == (
-        "“Calls” has no measurement 30 days after it was defined; it is measured every 7 days."
+        "“Calls” has had no measurement since it was defined on 16 May 2026; it is measured "
+        "every 7 days."
     )
 
 
@@ -148,7 +150,10 @@ def test_discovery_without_an_interview(fresh, days, severity):
     alerts_sync(now=NOW)
     assert severity_of(Alert.Kind.DISCOVERY_STALE) == severity
     if severity:
-        assert open_alerts()[0].message == f"In discovery with no interview for {days} days."
+        held = TODAY - datetime.timedelta(days=days)
+        assert open_alerts()[0].message == (
+            f"In discovery with no interview since {held.day} {held:%b %Y}."
+        )
 
 
 def test_discovery_counts_from_the_move_into_it_before_any_interview(fresh):
@@ -160,7 +165,7 @@ def test_discovery_counts_from_the_move_into_it_before_any_interview(fresh):
     alert = open_alerts()[0]
     assert (alert.severity, alert.message) == (
         "warning",
-        "In discovery for 45 days without an interview.",
+        "In discovery since 1 May 2026 without an interview.",
     )
 
 
@@ -250,6 +255,15 @@ def test_an_alert_escalates_then_resolves_when_the_cause_is_fixed(fresh):
     assert open_alerts() == []
 
 
+def test_a_day_later_the_messages_still_hold(fresh):
+    """Messages name dates, not ages: a sweep the next day rewrites nothing below a threshold."""
+    DataProduct.objects.filter(pk=fresh.pk).update(last_reviewed_at=ago(100))
+    alerts_sync(now=NOW)
+    before = list(Alert.objects.values().order_by("pk"))
+    assert alerts_sync(now=NOW + datetime.timedelta(days=1))["updated"] == 0
+    assert list(Alert.objects.values().order_by("pk")) == before
+
+
 def test_running_it_twice_changes_nothing(fresh):
     DataProduct.objects.filter(pk=fresh.pk).update(last_reviewed_at=ago(100))
     KPIFactory(product=fresh, cadence_days=7)
@@ -334,7 +348,7 @@ def test_a_new_error_emails_the_owner_once(fresh):
     message = mail.outbox[0]
     assert message.to == ["priya@example.com"]
     assert fresh.name in message.subject
-    assert "Not reviewed for 200 days" in message.body
+    assert "Not reviewed since 27 Nov 2025." in message.body
     assert f"/products/{fresh.slug}/health/" in message.body
     assert open_alerts()[0].owner_notified_at == NOW
 
@@ -369,7 +383,7 @@ def _stale_portfolio(size: int) -> None:
         MeasurementFactory.build(kpi=k, value=Decimal(1), observed_at=ago(40)) for k in kpis
     )
     Hypothesis.objects.bulk_create(
-        HypothesisFactory.build(product=p, status="testing", status_changed_at=ago(70))
+        HypothesisFactory.build(product=p, status="testing", status_changed_at=ago(40))
         for p in products
     )
     RoadmapItem.objects.bulk_create(
@@ -381,13 +395,14 @@ def _stale_portfolio(size: int) -> None:
 @pytest.mark.parametrize("size", [100, 2000])
 def test_the_statement_count_does_not_grow_with_the_portfolio(on_postgres, size):
     _stale_portfolio(size)
-    alerts_sync(now=NOW)  # content types cached, alerts opened
+    alerts_sync(now=NOW)  # content types cached; every rule's alerts opened, errors e-mailed
     DataProduct.objects.update(last_reviewed_at=NOW)  # the review alerts clear
+    later = NOW + datetime.timedelta(days=25)  # the hypotheses cross 60 days: errors now
     with CaptureQueriesContext(connection) as queries:
-        result = alerts_sync(now=NOW + datetime.timedelta(days=1))
-    assert result == {"opened": 0, "updated": 3 * size, "resolved": size, "notified": 0}
-    # Seven rule reads, the open alerts, the UPDATE of alerts whose message moved (their ages),
-    # the UPDATE resolving the review alerts, the read of errors not yet e-mailed (none: the
-    # first sweep sent them). Nothing is new, so no INSERT; nothing pending, so no stamp.
+        result = alerts_sync(now=later)
+    assert result == {"opened": 0, "updated": size, "resolved": size, "notified": size}
+    # Seven rule reads, the open alerts, one UPDATE escalating the hypotheses' alerts, one
+    # resolving the review alerts, the read of errors not yet e-mailed and their stamp. Nothing
+    # is new and no message changed (they name dates), so no INSERT and no rewording.
     statements = [q["sql"] for q in queries if "SAVEPOINT" not in q["sql"]]
-    assert len(statements) == 11, [s[:80] for s in statements]
+    assert len(statements) == 12, [s[:80] for s in statements]
