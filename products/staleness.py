@@ -13,6 +13,8 @@ in the same transaction that sends, so a retried sweep does not e-mail again.
 
 import datetime
 import logging
+import smtplib
+from contextlib import suppress
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -34,6 +36,8 @@ WARNING, ERROR = Alert.Severity.WARNING.value, Alert.Severity.ERROR.value
 MEASURED_STAGES = (DataProduct.Stage.BUILD, DataProduct.Stage.PILOT, DataProduct.Stage.LAUNCHED)
 ADOPTION_WINDOW = datetime.timedelta(weeks=4)
 REWORD_BATCH = 500
+# What a mail server that is down or refuses raises.
+MAIL_ERRORS = (smtplib.SMTPException, OSError)
 
 
 @dataclass(frozen=True)
@@ -69,11 +73,21 @@ def _days(word_count: int) -> str:
     return f"{word_count} day{'s' if word_count != 1 else ''}"
 
 
-@transaction.atomic
 def alerts_sync(*, now: datetime.datetime | None = None) -> dict[str, int]:
-    """Bring the open alerts in line with the portfolio's state at `now`; returns how many were
-    opened, updated, resolved and e-mailed."""
+    """Bring the open alerts in line with the portfolio's state at `now`, then e-mail owners
+    about new errors; returns how many alerts were opened, updated, resolved and e-mailed.
+
+    The alerts are committed before any e-mail is sent: a mail server that is down delays the
+    e-mails (the next sweep tries again), never the alerts.
+    """
     now = now or timezone.now()
+    result = _alerts_sync(now)
+    result["notified"] = _notify_owners(now)
+    return result
+
+
+@transaction.atomic
+def _alerts_sync(now: datetime.datetime) -> dict[str, int]:
     stale = _stale_things(now)
     open_alerts = {
         (a.kind, a.subject_type_id, a.subject_id): a
@@ -130,12 +144,10 @@ def alerts_sync(*, now: datetime.datetime | None = None) -> dict[str, int]:
         Alert.objects.filter(pk__in=cleared, resolved_at__isnull=True).update(
             resolved_at=now, updated_at=now
         )
-    notified = _notify_owners(now)
     return {
         "opened": len(new),
         "updated": len(set(escalated) | set(eased) | {alert.pk for alert in reworded}),
         "resolved": len(cleared),
-        "notified": notified,
     }
 
 
@@ -364,9 +376,12 @@ def _short(text: str, limit: int = 120) -> str:
     return text if len(text) <= limit else f"{text[: limit - 1]}…"
 
 
+@transaction.atomic
 def _notify_owners(now) -> int:
     """E-mail each product owner about open error alerts not yet sent to them, once: the rows
-    are locked (skipping rows another sweep holds) and stamped in this transaction."""
+    are locked (skipping rows another sweep holds) and stamped in this transaction. An alert
+    whose e-mail could not be sent stays unstamped, so the next sweep tries again; an owner
+    without an address is stamped (there is nothing to retry)."""
     pending = list(
         Alert.objects.open()
         .filter(severity=ERROR, owner_notified_at__isnull=True)
@@ -376,24 +391,34 @@ def _notify_owners(now) -> int:
     )
     if not pending:
         return 0
-    messages = []
+    done, sent = [], 0
+    connection = get_connection(fail_silently=False)
     for alert in pending:
         owner = alert.product.owner
         if not owner.email:
             logger.info("alert %s: the owner of %s has no e-mail address", alert.pk, alert.product)
+            done.append(alert.pk)
             continue
         link = settings.DPM_BASE_URL + reverse("products:health", args=[alert.product.slug])
-        messages.append(
-            EmailMessage(
-                subject=f"[dpm] {alert.product.name}: {alert.get_kind_display()}",
-                body=(
-                    f"{alert.message}\n\nThis alert on {alert.product.name}, which you own, is "
-                    f"now an error. It resolves itself once the cause is fixed.\n\n{link}\n"
-                ),
-                to=[owner.email],
-            )
+        message = EmailMessage(
+            subject=f"[dpm] {alert.product.name}: {alert.get_kind_display()}",
+            body=(
+                f"{alert.message}\n\nThis alert on {alert.product.name}, which you own, is "
+                f"now an error. It resolves itself once the cause is fixed.\n\n{link}\n"
+            ),
+            to=[owner.email],
+            connection=connection,
         )
-    if messages:
-        get_connection().send_messages(messages)
-    Alert.objects.filter(pk__in=[alert.pk for alert in pending]).update(owner_notified_at=now)
-    return len(messages)
+        try:
+            message.send()
+        except MAIL_ERRORS:
+            logger.exception(
+                "alert %s: could not e-mail %s; the next sweep retries", alert.pk, owner.email
+            )
+            continue
+        done.append(alert.pk)
+        sent += 1
+    with suppress(*MAIL_ERRORS):
+        connection.close()
+    Alert.objects.filter(pk__in=done).update(owner_notified_at=now)
+    return sent

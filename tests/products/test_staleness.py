@@ -353,6 +353,25 @@ def test_a_new_error_emails_the_owner_once(fresh):
     assert open_alerts()[0].owner_notified_at == NOW
 
 
+def test_a_mail_server_that_is_down_delays_the_email_not_the_alerts(fresh, settings, caplog):
+    fresh.owner.email = "priya@example.com"
+    fresh.owner.save()
+    DataProduct.objects.filter(pk=fresh.pk).update(last_reviewed_at=ago(200))
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST, settings.EMAIL_PORT, settings.EMAIL_TIMEOUT = "127.0.0.1", 1, 2
+
+    result = alerts_sync(now=NOW)
+
+    assert (result["opened"], result["notified"]) == (1, 0)
+    alert = open_alerts()[0]
+    assert (alert.severity, alert.owner_notified_at) == ("error", None)
+    assert "the next sweep retries" in caplog.text
+
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    assert alerts_sync(now=NOW)["notified"] == 1
+    assert len(mail.outbox) == 1
+
+
 def test_warnings_send_no_email_and_an_escalation_does(fresh):
     fresh.owner.email = "priya@example.com"
     fresh.owner.save()
