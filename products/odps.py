@@ -48,7 +48,7 @@ from typing import Any
 import yaml
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.db.models.functions import Lower
 from jsonschema.validators import validator_for
@@ -473,11 +473,13 @@ class _Reader:
         spec = self.spec
         slug = document.get("id")
         if isinstance(slug, str):
-            if not re.fullmatch(r"[-a-zA-Z0-9_]+", slug) or len(slug) > 120:
+            # Lower case only, as dpm makes slugs: "Churn-Radar" must not become a second
+            # product beside "churn-radar".
+            if not re.fullmatch(r"[-a-z0-9_]+", slug) or len(slug) > 120:
                 self.error(
                     "/id",
-                    "dpm uses the id as the product's address: up to 120 letters, digits, "
-                    f"hyphens or underscores (found “{slug}”)",
+                    "dpm uses the id as the product's address: up to 120 lower-case letters, "
+                    f"digits, hyphens or underscores (found “{slug}”)",
                 )
             elif slug in RESERVED_SLUGS:
                 self.error("/id", f"“{slug}” is reserved for a page of its own")
@@ -842,8 +844,17 @@ def _save_items(model, product, specs: list[ItemSpec], *, key: str, errors: list
         changed.append(obj)
     if not errors:
         for obj in changed:
-            obj.save()
+            try:
+                with transaction.atomic():
+                    obj.save()
+            except IntegrityError:  # the same name or indicator added meanwhile by someone else
+                errors.append((spec_path_of(obj, specs, key), "was added meanwhile: import again"))
     return bool(changed)
+
+
+def spec_path_of(obj, specs: list[ItemSpec], key: str) -> str:
+    """The document path of the item that describes `obj`."""
+    return next((spec.path for spec in specs if spec.key == getattr(obj, key)), "/")
 
 
 @transaction.atomic

@@ -62,7 +62,10 @@ def usage_edit(request: AuthedRequest, slug: str, pk: int):
         else:
             messages.success(request, f"Week of {_week(snapshot)} saved.")
             return redirect(page_url(slug, "usage"))
-    stored = UsageSnapshot.objects.get(pk=pk) if form.is_bound else snapshot
+    # The row as stored (the form may hold rejected figures); deleted meanwhile: as it was read.
+    stored = (
+        (UsageSnapshot.objects.filter(pk=pk).first() or snapshot) if form.is_bound else snapshot
+    )
     context = {"form": form, "product": access.product, "snapshot": stored}
     return render(request, "adoption/usage_form.html", context, status=422 if form.errors else 200)
 

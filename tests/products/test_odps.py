@@ -231,6 +231,10 @@ def _with(document: dict, change) -> dict:
             lambda d: d.update(id="churn radar!"),
             ("/id", "dpm uses the id as the product's address"),
         ),
+        (
+            lambda d: d.update(id="Churn-Radar"),
+            ("/id", "dpm uses the id as the product's address"),
+        ),
         (lambda d: d.update(id="import"), ("/id", "“import” is reserved")),
         (lambda d: d.pop("name"), ("/name", "is required by dpm")),
         (
