@@ -16,8 +16,8 @@ class ApiTokenQuerySet(models.QuerySet):
 
 class ApiToken(TimeStampedModel):
     """A credential for the JSON API. `product` set: it reads and writes that product only;
-    `product` empty: a service account over the whole portfolio (created by leads and
-    superusers). Only a SHA-256 hash of the token is kept: the token itself is shown once."""
+    `product` empty: a service account over the whole portfolio (created by superusers). Only
+    a SHA-256 hash of the token is kept: the token itself is shown once."""
 
     name = models.CharField(max_length=100, help_text="What uses it, e.g. “dbt nightly run”.")
     # The public part of the token (dpm_<prefix>_<secret>): finds the row, shown in the UI.

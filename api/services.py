@@ -25,7 +25,6 @@ from api.models import ApiToken, IngestionKey
 from metrics.forms import MeasurementRowForm
 from metrics.models import KPI, Measurement, ServiceLevel, ServiceLevelCheck
 from metrics.services import SL_OBSERVED_PLACES, service_level_meets, sl_observed_problem
-from products import roles
 from products.access import ProductAccess
 from products.models import DataProduct
 from products.recompute import schedule_recompute
@@ -34,9 +33,10 @@ from products.recompute import schedule_recompute
 
 
 def require_portfolio_tokens(user) -> None:
-    """Portfolio-wide tokens read and write every product: leads and superusers only."""
-    if not (user.is_superuser or roles.is_lead(user)):
-        raise PermissionDenied("Only leads manage portfolio-wide API tokens.")
+    """Portfolio-wide tokens write every product's metrics, which no role may do in the browser
+    (leads set priorities, DESIGN.md §7): superusers, who administer dpm, manage them."""
+    if not user.is_superuser:
+        raise PermissionDenied("Only administrators manage portfolio-wide API tokens.")
 
 
 def require_product_tokens(access: ProductAccess) -> None:

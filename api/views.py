@@ -1,4 +1,4 @@
-"""The API token pages: a product's tokens (its team) and the portfolio-wide ones (leads).
+"""The API token pages: a product's tokens (its team) and the portfolio-wide ones (superusers).
 
 A new token's secret is shown once, on the page the creation redirects to: it waits in the
 session (stored server-side) for that one page view, never in a cookie or a URL.

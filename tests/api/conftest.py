@@ -29,7 +29,7 @@ def api_client(plaintext: str | None) -> Client:
 
 def make_token(user, product=None, name="dbt nightly run") -> str:
     """A token's plaintext: for `product` (created by `user`, on its team) or portfolio-wide
-    (`user` a lead)."""
+    (`user` a superuser)."""
     access = product_access(user, product) if product is not None else None
     _token, plaintext = api_token_create(user=user, name=name, access=access)
     return plaintext
@@ -48,5 +48,5 @@ def pipeline(token) -> Client:
 
 
 @pytest.fixture
-def portfolio_token(lead) -> str:
-    return make_token(lead, name="warehouse sync")
+def portfolio_token(admin_user) -> str:
+    return make_token(admin_user, name="warehouse sync")

@@ -1,5 +1,5 @@
 """Who may call the API: a valid, unrevoked token, within its scope (one product, or the whole
-portfolio for a lead's service-account token)."""
+portfolio for an administrator's service-account token)."""
 
 import datetime
 import json

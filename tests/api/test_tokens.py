@@ -1,5 +1,5 @@
 """API tokens: their format and hashing, and the pages where a product's team (or, for
-portfolio-wide tokens, a lead) creates, lists and revokes them."""
+portfolio-wide tokens, an administrator) creates, lists and revokes them."""
 
 import hashlib
 
@@ -202,8 +202,8 @@ def test_the_tokens_page_takes_five_queries(pm, product, size, django_assert_num
     assert len(response.context["active"]) + len(response.context["revoked"]) == size
 
 
-def test_the_portfolio_page_shows_how_to_list_the_products(lead):
-    page = client_for(lead).get(PORTFOLIO).content.decode()
+def test_the_portfolio_page_shows_how_to_list_the_products(admin_user):
+    page = client_for(admin_user).get(PORTFOLIO).content.decode()
 
     assert "http://testserver/api/v1/products</code>" in page
 
@@ -216,10 +216,8 @@ def test_the_product_page_links_to_its_tokens_for_the_team_only(pm, stakeholder,
 # --- portfolio-wide tokens ------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("who", ["lead", "admin_user"])
-def test_leads_create_portfolio_wide_tokens(request, who):
-    user = request.getfixturevalue(who)
-    client = client_for(user)
+def test_administrators_create_portfolio_wide_tokens(admin_user):
+    client = client_for(admin_user)
 
     response = create(client, PORTFOLIO, name="warehouse sync")
 
@@ -231,7 +229,7 @@ def test_leads_create_portfolio_wide_tokens(request, who):
     assert tokens.matches(client.get(PORTFOLIO).context["new_token"].plaintext, token.token_hash)
 
 
-@pytest.mark.parametrize("who", ["pm", "stakeholder", "outsider", "team_member"])
+@pytest.mark.parametrize("who", ["lead", "pm", "stakeholder", "outsider", "team_member"])
 def test_others_cannot_see_or_create_portfolio_wide_tokens(request, who):
     client = client_for(request.getfixturevalue(who))
 
@@ -240,38 +238,39 @@ def test_others_cannot_see_or_create_portfolio_wide_tokens(request, who):
     assert not ApiToken.objects.exists()
 
 
-def test_the_portfolio_page_lists_portfolio_wide_tokens_only(lead, pm, product):
-    make_token(lead, name="warehouse sync")
+def test_the_portfolio_page_lists_portfolio_wide_tokens_only(admin_user, pm, product):
+    make_token(admin_user, name="warehouse sync")
     make_token(pm, product, name="product token")
 
-    response = client_for(lead).get(PORTFOLIO)
+    response = client_for(admin_user).get(PORTFOLIO)
 
     assert [t.name for t in response.context["active"]] == ["warehouse sync"]
 
 
-def test_a_lead_revokes_a_portfolio_wide_token(lead):
-    make_token(lead)
+def test_an_administrator_revokes_a_portfolio_wide_token(admin_user):
+    make_token(admin_user)
     token = ApiToken.objects.get()
 
-    client_for(lead).post(f"{PORTFOLIO}{token.pk}/revoke/")
+    client_for(admin_user).post(f"{PORTFOLIO}{token.pk}/revoke/")
 
     assert ApiToken.objects.get().revoked_at is not None
 
 
-def test_a_pm_cannot_revoke_a_portfolio_wide_token(lead, pm):
-    make_token(lead)
+@pytest.mark.parametrize("who", ["lead", "pm"])
+def test_others_cannot_revoke_a_portfolio_wide_token(request, admin_user, who):
+    make_token(admin_user)
     token = ApiToken.objects.get()
 
-    response = client_for(pm).post(f"{PORTFOLIO}{token.pk}/revoke/")
+    response = client_for(request.getfixturevalue(who)).post(f"{PORTFOLIO}{token.pk}/revoke/")
 
     assert response.status_code == 403
     assert ApiToken.objects.get().revoked_at is None
 
 
-def test_a_product_token_cannot_be_revoked_from_the_portfolio_page(lead, pm, product):
+def test_a_product_token_cannot_be_revoked_from_the_portfolio_page(admin_user, pm, product):
     make_token(pm, product)
     token = ApiToken.objects.get()
 
-    client_for(lead).post(f"{PORTFOLIO}{token.pk}/revoke/")
+    client_for(admin_user).post(f"{PORTFOLIO}{token.pk}/revoke/")
 
     assert ApiToken.objects.get().revoked_at is None
