@@ -135,9 +135,24 @@ class StageChangeForm(forms.Form):
             del self.fields["override_reason"]
 
 
-class PortfolioFilterForm(forms.Form):
-    """The portfolio's filters, kept in the URL. A value that is not a choice (an edited or old
-    link) becomes a form error and that one filter is left out; the others still apply."""
+class FilterForm(forms.Form):
+    """Filters kept in the URL: a value that is not valid (an edited or old link) becomes a
+    form error and only that filter is left out; the others still apply."""
+
+    def valid_values(self) -> dict:
+        """The filters that hold a valid value."""
+        if self.is_bound:
+            self.is_valid()  # fills cleaned_data with the fields that are valid
+        return getattr(self, "cleaned_data", {})
+
+    @property
+    def active(self) -> bool:
+        """Whether any filter narrows the list (to offer "clear")."""
+        return any(self.data.get(name) for name in self.fields)
+
+
+class PortfolioFilterForm(FilterForm):
+    """The portfolio's filters."""
 
     q = forms.CharField(required=False, label="Search", max_length=100)
     domain = forms.ModelChoiceField(
@@ -158,9 +173,7 @@ class PortfolioFilterForm(forms.Form):
 
     def apply(self, products):
         """`products` narrowed by every filter that holds a valid value."""
-        if self.is_bound:
-            self.is_valid()  # fills cleaned_data with the fields that are valid
-        data = getattr(self, "cleaned_data", {})
+        data = self.valid_values()
         if data.get("q"):
             products = products.filter(name__icontains=data["q"])
         if data.get("domain"):
@@ -172,11 +185,6 @@ class PortfolioFilterForm(forms.Form):
         if data.get("health"):
             products = products.filter(health_status=data["health"])
         return products
-
-    @property
-    def active(self) -> bool:
-        """Whether any filter narrows the list (to offer "clear")."""
-        return any(self.data.get(name) for name in self.fields)
 
 
 class ProductReviewForm(forms.Form):
@@ -194,10 +202,9 @@ class ProductReviewForm(forms.Form):
         super().__init__(*args, **kwargs)
 
 
-class AlertFilterForm(forms.Form):
-    """The alerts page's filters, kept in the URL (`?product=<slug>` is what the portfolio's alert
-    counts link to). Like the portfolio's, a value that is not a choice becomes a form error and
-    only that filter is left out."""
+class AlertFilterForm(FilterForm):
+    """The alerts page's filters (`?product=<slug>` is what the portfolio's alert counts link
+    to)."""
 
     kind = forms.ChoiceField(choices=[("", "All kinds"), *Alert.Kind.choices], required=False)
     severity = forms.ChoiceField(
@@ -230,9 +237,7 @@ class AlertFilterForm(forms.Form):
 
     def apply(self, alerts):
         """`alerts` narrowed by every filter that holds a valid value."""
-        if self.is_bound:
-            self.is_valid()  # fills cleaned_data with the fields that are valid
-        data = getattr(self, "cleaned_data", {})
+        data = self.valid_values()
         if data.get("kind"):
             alerts = alerts.filter(kind=data["kind"])
         if data.get("severity"):
@@ -242,11 +247,6 @@ class AlertFilterForm(forms.Form):
         if data.get("acknowledged"):
             alerts = alerts.filter(acknowledged_at__isnull=data["acknowledged"] == "no")
         return alerts
-
-    @property
-    def active(self) -> bool:
-        """Whether any filter narrows the list (to offer "clear")."""
-        return any(self.data.get(name) for name in self.fields)
 
 
 class AlertAcknowledgeForm(forms.Form):
