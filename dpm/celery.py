@@ -5,7 +5,7 @@ import os
 from pathlib import Path
 
 from celery import Celery
-from celery.signals import beat_init
+from celery.signals import beat_init, worker_init
 from kombu.exceptions import KombuError
 
 logger = logging.getLogger(__name__)
@@ -27,6 +27,15 @@ def ensure_broker_folders() -> None:
 
 if str(app.conf.broker_url).startswith("filesystem"):
     ensure_broker_folders()
+
+
+@worker_init.connect
+def worker_database_timeouts(sender=None, **kwargs) -> None:
+    """Worker processes get the worker's statement and lock limits on every connection they open
+    (forked pool processes inherit the receiver)."""
+    from dpm.timeouts import use_worker_timeouts
+
+    use_worker_timeouts()
 
 
 @beat_init.connect

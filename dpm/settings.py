@@ -62,6 +62,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    # Last, so it sees the views' exceptions first: a database timeout becomes a 503 page.
+    "dpm.timeouts.DatabaseBusyMiddleware",
 ]
 
 ROOT_URLCONF = "dpm.urls"
@@ -83,6 +85,16 @@ TEMPLATES = [
     }
 ]
 
+# PostgreSQL timeouts (issue 12): a database that accepts connections but never answers, a
+# runaway statement or a row lock held by a long write must cost a request seconds and a clear
+# 503, never a hung process. The worker gets its own, longer statement limit (dpm/timeouts.py):
+# its set-based statements are big by design, and its tasks have their own time limits.
+DB_CONNECT_TIMEOUT = env_int("DPM_DB_CONNECT_TIMEOUT", 5, minimum=1)  # seconds
+DB_STATEMENT_TIMEOUT_MS = env_int("DPM_DB_STATEMENT_TIMEOUT_MS", 30_000, minimum=0)
+DB_LOCK_TIMEOUT_MS = env_int("DPM_DB_LOCK_TIMEOUT_MS", 10_000, minimum=0)
+DB_WORKER_STATEMENT_TIMEOUT_MS = env_int("DPM_DB_WORKER_STATEMENT_TIMEOUT_MS", 240_000, minimum=0)
+DB_WORKER_LOCK_TIMEOUT_MS = env_int("DPM_DB_WORKER_LOCK_TIMEOUT_MS", 60_000, minimum=0)
+
 _database_url = env_str("DATABASE_URL", "")
 if _database_url:
     try:
@@ -90,6 +102,16 @@ if _database_url:
     except ValueError as exc:
         raise ImproperlyConfigured(f"DATABASE_URL is not a usable database URL: {exc}") from None
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+    if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+        DATABASES["default"].setdefault("OPTIONS", {}).update(
+            {
+                "connect_timeout": DB_CONNECT_TIMEOUT,
+                "options": (
+                    f"-c statement_timeout={DB_STATEMENT_TIMEOUT_MS}"
+                    f" -c lock_timeout={DB_LOCK_TIMEOUT_MS}"
+                ),
+            }
+        )
 else:
     DATABASES = {
         "default": {
@@ -111,12 +133,19 @@ if REDIS_URL and not REDIS_URL.startswith(("redis://", "rediss://", "unix://")):
     raise ImproperlyConfigured(
         f"REDIS_URL must start with redis://, rediss:// or unix://, got {REDIS_URL!r}"
     )
+# Seconds a Redis call (cache or broker) may take: a Redis that hangs rather than refuses must
+# not hold every write and login for the operating system's TCP timeout (issue 12).
+REDIS_TIMEOUT = env_int("DPM_REDIS_TIMEOUT", 2, minimum=1)
 # The cache may live in another Redis database than the task queue, so that clearing one never
 # empties the other (e.g. redis://host:6379/1 beside a queue on /0).
 CACHE_URL = env_str("DPM_CACHE_URL", REDIS_URL)
 if CACHE_URL:
     CACHES = {
-        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": CACHE_URL}
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": CACHE_URL,
+            "OPTIONS": {"socket_timeout": REDIS_TIMEOUT, "socket_connect_timeout": REDIS_TIMEOUT},
+        }
     }
 else:
     # A file cache is shared between the embedded web and worker processes (locks, debouncing).
@@ -199,11 +228,10 @@ LOGGING = {
 CELERY_BROKER_DIR = VAR_DIR / "broker"
 if REDIS_URL:
     CELERY_BROKER_URL = REDIS_URL
-    # A task taken by a worker that then vanished (machine lost, not a crashed child: those are
-    # requeued at once) is handed out again after this many seconds. Longer than the hard time
-    # limit, or a slow task would run twice.
     CELERY_BROKER_TRANSPORT_OPTIONS = {
-        "visibility_timeout": env_int("DPM_BROKER_VISIBILITY_TIMEOUT", 3600, minimum=1)
+        "visibility_timeout": None,  # below, once the time limits are known
+        "socket_timeout": REDIS_TIMEOUT,
+        "socket_connect_timeout": REDIS_TIMEOUT,
     }
 else:
     CELERY_BROKER_URL = "filesystem://"
@@ -226,6 +254,18 @@ CELERY_TASK_SOFT_TIME_LIMIT = env_int("DPM_TASK_SOFT_TIME_LIMIT", 240, minimum=1
 CELERY_TASK_TIME_LIMIT = env_int("DPM_TASK_TIME_LIMIT", 300, minimum=1)
 if CELERY_TASK_SOFT_TIME_LIMIT >= CELERY_TASK_TIME_LIMIT:
     raise ImproperlyConfigured("DPM_TASK_SOFT_TIME_LIMIT must be below DPM_TASK_TIME_LIMIT")
+if REDIS_URL:
+    # A task taken by a worker that then vanished (machine lost, not a crashed child: those are
+    # requeued at once) is handed out again after this many seconds. Above the hard time limit,
+    # or a healthy slow task would run twice; not much above it, or a lost task waits an hour
+    # (the old default). Default: the time limit plus one minute (6 minutes).
+    _visibility = env_int("DPM_BROKER_VISIBILITY_TIMEOUT", CELERY_TASK_TIME_LIMIT + 60, minimum=1)
+    if _visibility <= CELERY_TASK_TIME_LIMIT:
+        raise ImproperlyConfigured(
+            "DPM_BROKER_VISIBILITY_TIMEOUT must be above DPM_TASK_TIME_LIMIT "
+            f"({CELERY_TASK_TIME_LIMIT}), or a task still running would be handed out again"
+        )
+    CELERY_BROKER_TRANSPORT_OPTIONS["visibility_timeout"] = _visibility
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 # DESIGN.md §6: recompute every 15 minutes, sweep for staleness every hour (seconds).
 DPM_RECOMPUTE_INTERVAL = env_int("DPM_RECOMPUTE_INTERVAL", 15 * 60, minimum=10)

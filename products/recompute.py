@@ -14,12 +14,13 @@ from contextlib import suppress
 from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
-from django.db.models import F, Func, IntegerField, Max, OuterRef, Subquery
+from django.db.models import F, Func, IntegerField, Max, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 from kombu.exceptions import KombuError
 from redis.exceptions import RedisError
 
+from dpm.lib.bulk import BATCH_SIZE, update_rows
 from products import health
 from products.models import DataProduct, ScoreSnapshot
 
@@ -79,32 +80,43 @@ def enqueue_recompute(product_id: int | None) -> bool:
     return True
 
 
-@transaction.atomic
 def portfolio_recompute(*, product_ids=None, changed_by=None, now=None) -> int:
     """Item scores, then every product's health, opportunity and today's history row (or only
     those of `product_ids`). Returns how many products' figures changed.
 
-    Set-based: five statements for the item scores (roadmaps.services), then one read of the
-    products with their usage, service-level, Definition-of-Done and opportunity roll-ups as
+    Set-based: the item scores (roadmaps.services, committed batch by batch), then one read of
+    the products with their usage, service-level, Definition-of-Done and opportunity roll-ups as
     subqueries, one read of their KPIs with each one's latest measurement, one read of today's
     history rows, and at most three writes (changed products, the computed-at stamp, new or
-    changed history rows) — the same statements for ten products or ten thousand on PostgreSQL.
-    Products whose figures did not move are not rewritten, so running it twice changes nothing
-    but the computed-at stamp.
+    changed history rows) — the same statements for ten products or ten thousand on PostgreSQL
+    (the writes split into batches of `dpm.lib.bulk.BATCH_SIZE` rows). Products whose figures
+    did not move are not rewritten, so running it twice changes nothing but the computed-at stamp.
+
+    Runs may overlap (an edit's run during the periodic one): the newest read wins. A run writes
+    a product only while its `scores_computed_at` is not later than this run's `now`, and stamps
+    it with `now`, so a run that read older data never overwrites figures of a run that read
+    newer data.
     """
     from roadmaps.services import recompute_item_scores
 
     now = now or timezone.now()
     today = timezone.localdate(now)
     recompute_item_scores(product_ids=product_ids, changed_by=changed_by)
+    with transaction.atomic():
+        return _recompute_products(product_ids, now, today)
 
+
+NOT_NEWER = "{t}.scores_computed_at IS NULL OR {t}.scores_computed_at <= %s"
+
+
+def _recompute_products(product_ids, now, today) -> int:
     products = DataProduct.objects.all()
     if product_ids is not None:
         products = products.filter(pk__in=product_ids)
     products = list(_with_rollups(products, now).order_by("pk"))
     kpis = _kpis_by_product(product_ids, today)
 
-    changed = []
+    rows = []
     for product in products:
         result = _health(product, kpis.get(product.pk, []), today)
         values = {
@@ -116,14 +128,26 @@ def portfolio_recompute(*, product_ids=None, changed_by=None, now=None) -> int:
         if any(getattr(product, name) != value for name, value in values.items()):
             for name, value in values.items():
                 setattr(product, name, value)
-            changed.append(product)
-    DataProduct.objects.bulk_update(changed, COMPUTED_FIELDS)
-    scope = DataProduct.objects.all()
+            rows.append((product.pk, *(values[name] for name in COMPUTED_FIELDS), now))
+    written = set(
+        update_rows(
+            DataProduct,
+            [*COMPUTED_FIELDS, "scores_computed_at"],
+            rows,
+            where=NOT_NEWER,
+            where_params=[now],
+        )
+    )
+    scope = DataProduct.objects.filter(
+        Q(scores_computed_at__isnull=True) | Q(scores_computed_at__lte=now)
+    )
     if product_ids is not None:
         scope = scope.filter(pk__in=product_ids)
     scope.update(scores_computed_at=now)
-    _record_history(products, product_ids, today)
-    return len(changed)
+    # A product a newer run has written keeps that run's figures and history.
+    refused = {row[0] for row in rows} - written
+    _record_history([p for p in products if p.pk not in refused], product_ids, today)
+    return len(written)
 
 
 def _with_rollups(products, now):
@@ -241,6 +265,7 @@ def _record_history(products, product_ids, today) -> None:
             rows.append(ScoreSnapshot(product_id=product.pk, day=today, **figures))
     ScoreSnapshot.objects.bulk_create(
         rows,
+        batch_size=BATCH_SIZE,
         update_conflicts=True,
         unique_fields=["product", "day"],
         update_fields=["health_score", "health_status", "opportunity_score", "updated_at"],

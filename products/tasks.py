@@ -18,7 +18,7 @@ from django.db import InterfaceError, OperationalError
 from django.utils import timezone
 
 from products.models import TaskRun
-from products.recompute import debounce_key, portfolio_recompute
+from products.recompute import QUEUE_ERRORS, debounce_key, portfolio_recompute
 from products.staleness import alerts_sync
 
 logger = logging.getLogger(__name__)
@@ -67,32 +67,56 @@ def _record_success(name: str, started: float, result: dict) -> None:
     )
 
 
+def _again_key(name: str) -> str:
+    return f"dpm:again:{name}"
+
+
+def _run_exclusively(task, name: str, work) -> dict:
+    """Run `work` while holding the periodic lock for `name`. A run that finds the lock taken
+    does not simply vanish: it may carry news the holder read too early (a lead saved a new
+    scoring model after the holder read the old one, issue 12). It leaves a mark and tries the
+    lock once more; the holder, once it has released the lock, queues one more run when it finds
+    the mark. Whichever order the two take, the work runs again after the holder ends."""
+    started = time.monotonic()
+    with periodic_lock(name, owner=task.request.id) as acquired:
+        if acquired:
+            cache.delete(_again_key(name))
+            result = work()
+            _record_success(name, started, result)
+    if acquired:
+        if cache.delete(_again_key(name)):
+            logger.info("%s: a run was asked for while this one ran; queued another", name)
+            try:
+                task.apply_async(retry=False)
+            except QUEUE_ERRORS:
+                logger.exception(
+                    "%s: could not queue the follow-up; beat's next run catches up", name
+                )
+        return result
+    cache.set(_again_key(name), 1, timeout=settings.CELERY_TASK_TIME_LIMIT * 2)
+    with periodic_lock(name, owner=task.request.id) as acquired_now:
+        if acquired_now:  # the holder ended meanwhile and may have missed the mark
+            cache.delete(_again_key(name))
+            result = work()
+            _record_success(name, started, result)
+            return result
+    logger.info("%s: another run holds the lock; it runs again after that one", name)
+    return {"skipped": True}
+
+
 @shared_task(name="products.tasks.recompute_scores", bind=True, **TASK_OPTIONS)
 def recompute_scores(self, product_ids: list[int] | None = None) -> dict:
     """Item scores, health, opportunity and history: of `product_ids` (an edit's debounced
-    trigger), or of the whole portfolio (the periodic run)."""
-    started = time.monotonic()
+    trigger), or of the whole portfolio (the periodic run, and the run a new scoring model
+    asks for)."""
     if product_ids is not None:
         # Cleared before the work, so an edit made while this runs schedules another run.
         cache.delete_many([debounce_key(pk) for pk in product_ids])
         return {"changed": portfolio_recompute(product_ids=product_ids)}
-    with periodic_lock("recompute_scores", owner=self.request.id) as acquired:
-        if not acquired:
-            logger.info("recompute_scores: another run holds the lock; skipped")
-            return {"skipped": True}
-        result = {"changed": portfolio_recompute()}
-        _record_success("recompute_scores", started, result)
-        return result
+    return _run_exclusively(self, "recompute_scores", lambda: {"changed": portfolio_recompute()})
 
 
 @shared_task(name="products.tasks.check_staleness", bind=True, **TASK_OPTIONS)
 def check_staleness(self) -> dict:
     """Open, update and resolve the portfolio's staleness alerts."""
-    started = time.monotonic()
-    with periodic_lock("check_staleness", owner=self.request.id) as acquired:
-        if not acquired:
-            logger.info("check_staleness: another run holds the lock; skipped")
-            return {"skipped": True}
-        result = alerts_sync()
-        _record_success("check_staleness", started, result)
-        return result
+    return _run_exclusively(self, "check_staleness", alerts_sync)

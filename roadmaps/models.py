@@ -36,6 +36,20 @@ class ScoringModel(TimeStampedModel):
     tshirt_points = models.JSONField(default=dict, blank=True)
     cost_bands = models.JSONField(default=list, blank=True)
     cost_top_points = models.PositiveSmallIntegerField(default=DEFAULT_COST_TOP_POINTS)
+    # Raised by every save. A recompute writes only while the model is still the version it
+    # read, and a full recompute that applied a version records it here with when it finished,
+    # so the settings page can say whether every score follows the saved model yet.
+    version = models.PositiveIntegerField(default=1, editable=False)
+    saved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        editable=False,
+    )
+    rescored_version = models.PositiveIntegerField(default=0, editable=False)
+    rescored_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     class Meta:
         ordering = ["-is_active", "name"]
@@ -53,6 +67,11 @@ class ScoringModel(TimeStampedModel):
 
     def __str__(self) -> str:
         return f"{self.name} ({self.get_framework_display()})"
+
+    @property
+    def rescoring(self) -> bool:
+        """Saved, but the full recompute that applies this version has not finished yet."""
+        return self.rescored_version < self.version
 
 
 class RoadmapItemSolutionType(models.TextChoices):

@@ -7,6 +7,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from discovery.models import WhyChain
+from dpm.lib.bulk import BATCH_SIZE, batched, update_rows
 from products import roles
 from products.access import ProductAccess
 from products.recompute import schedule_recompute
@@ -67,7 +68,7 @@ def roadmap_item_draft_from_why_chain(
     )
     item.full_clean()
     item.save()
-    recompute_item_scores(product_ids=[access.product.pk])
+    recompute_item_scores(item_ids=[item.pk])
     schedule_recompute(access.product.pk)  # the product's opportunity
     return item
 
@@ -84,7 +85,7 @@ def roadmap_item_create(
     item.full_clean()
     item.save()
     _link_hypotheses(item, hypotheses)
-    recompute_item_scores(product_ids=[access.product.pk], changed_by=user)
+    recompute_item_scores(item_ids=[item.pk], changed_by=user)
     schedule_recompute(access.product.pk)  # the product's opportunity
     return item
 
@@ -112,7 +113,9 @@ def roadmap_item_update(
     item.save(update_fields=[*fields, "updated_at"])
     if hypotheses is not None:
         _link_hypotheses(item, hypotheses)
-    recompute_item_scores(product_ids=[item.product_id], changed_by=user)
+    # Only this item: its inputs are the only ones that changed. Rescoring (and so locking) every
+    # item of the product made two leads moving two cards of one product deadlock (issue 12).
+    recompute_item_scores(item_ids=[item.pk], changed_by=user)
     schedule_recompute(item.product_id)  # the product's opportunity
     return item
 
@@ -126,80 +129,114 @@ def _link_hypotheses(item: RoadmapItem, hypotheses) -> None:
 
 @transaction.atomic
 def scoring_model_save(*, user, config: ScoringConfig) -> ScoringModel:
-    """Make `config` the portfolio's active scoring model and rescore every item with it.
+    """Make `config` the portfolio's active scoring model; a worker rescores every item with it.
 
-    Only leads (and superusers) decide how the portfolio is prioritized. The active row is
-    locked so two leads saving at once apply one after the other.
+    Only leads (and superusers) decide how the portfolio is prioritized. The save commits at once
+    (rescoring thousands of items inside the request outlasted its timeout and saved nothing,
+    issue 12): the model's `version` goes up, which stops any recompute still applying the old
+    version from writing (see `recompute_item_scores`), and a full recompute is queued after
+    commit. The active row is locked so two leads saving at once apply one after the other.
     """
     if not roles.is_lead(user):
         raise PermissionDenied("Only leads change how the portfolio is scored.")
     model = ScoringModel.objects.select_for_update().filter(is_active=True).first()
     if model is None:
-        model = ScoringModel(name="Portfolio scoring", is_active=True)
+        model = ScoringModel(name="Portfolio scoring", is_active=True, version=0)
     model.framework = config.framework
     model.tshirt_points = dict(config.tshirt_points)
     model.cost_bands = [[float(bound), points] for bound, points in config.cost_bands]
     model.cost_top_points = config.cost_top_points
     model.weights = {**config.weights, "reach_cap": float(config.reach_cap)}
+    model.version += 1
+    model.saved_by = user
     model.full_clean()
     model.save()
-    recompute_item_scores(changed_by=user)
-    schedule_recompute(None)  # every product's opportunity
+    schedule_recompute(None)  # every item's score and every product's opportunity
     return model
 
 
-@transaction.atomic
-def recompute_item_scores(*, product_ids=None, changed_by=None) -> int:
-    """Score every roadmap item (or those of `product_ids`) from its inputs with the active
-    scoring model, keep the breakdown, and record a ScoreChange for each score that moved.
+# A recompute writes only while the active scoring model is still the version it read: a run
+# that started before a lead saved a new model must not write the old model's scores over the
+# new ones (issue 12). No active model means the defaults, version 0.
+MODEL_UNCHANGED = "COALESCE((SELECT version FROM roadmaps_scoringmodel WHERE is_active), 0) = %s"
+
+
+def recompute_item_scores(*, product_ids=None, item_ids=None, changed_by=None) -> int:
+    """Score every roadmap item (or those of `product_ids`, or the items `item_ids`) from its
+    inputs with the active scoring model, keep the breakdown, and record a ScoreChange for each
+    score that moved. Returns how many items were written.
 
     Set-based: one read of the scoring model, one of the items, one of their hypotheses'
-    statuses, then one bulk UPDATE and one bulk INSERT — the same statements for ten items or
-    ten thousand (PostgreSQL; SQLite's 999-parameter limit makes Django split the two bulk
-    statements into batches). Items whose score and breakdown are unchanged are not written, so
-    running it twice changes nothing. Returns how many items changed.
+    statuses, then per batch of `dpm.lib.bulk.BATCH_SIZE` changed items one UPDATE and one
+    INSERT of the history, each batch committed on its own so that row locks are held briefly.
+
+    Writes are compare-and-set, so no lock is held while scoring: an item is written only while
+    its `scored_at` is still the one read (nobody rescored it meanwhile) and the active scoring
+    model is still the version read. A duplicate delivery, or a run racing an edit, therefore
+    records each change once, and never writes scores computed from inputs or a model that
+    changed since it read them; whoever changed them rescores (edits do at once, a model change
+    queues a full recompute). Running it twice changes nothing.
     """
-    config = ScoringConfig.from_model(ScoringModel.objects.filter(is_active=True).first())
-    items = RoadmapItem.objects.only(*SCORE_INPUT_FIELDS, "score", "score_breakdown")
+    model = ScoringModel.objects.filter(is_active=True).first()
+    config = ScoringConfig.from_model(model)
+    version = model.version if model is not None else 0
+    changed_by_id = changed_by.pk if changed_by is not None else None
+    if changed_by_id is None and model is not None and model.rescoring:
+        # The run that applies a newly saved model: its score changes are the lead's doing.
+        changed_by_id = model.saved_by_id
+    items = RoadmapItem.objects.only(*SCORE_INPUT_FIELDS, "score", "score_breakdown", "scored_at")
     if product_ids is not None:
         items = items.filter(product_id__in=product_ids)
-    # Locked, in one order: a second recompute of the same items (a duplicate delivery, an edit
-    # during the periodic run) waits for this one and then finds nothing to change, instead of
-    # recording every score change twice.
-    items = list(items.order_by("pk").select_for_update(of=("self",)))
+    if item_ids is not None:
+        items = items.filter(pk__in=item_ids)
     statuses: dict[int, list[str]] = defaultdict(list)
-    for item_id, status in _hypothesis_links(product_ids):
+    for item_id, status in _hypothesis_links(product_ids, item_ids):
         statuses[item_id].append(status)
 
     now = timezone.now()
-    changed, history = [], []
-    for item in items:
+    rows, history = [], {}
+    for item in items.order_by("pk"):
         result = score_item(ItemInputs.from_item(item, tuple(sorted(statuses[item.pk]))), config)
         if result.value == item.score and result.breakdown == item.score_breakdown:
             continue
         if result.value != item.score:
-            history.append(
-                ScoreChange(
-                    item=item,
-                    score=result.value,
-                    previous_score=item.score,
-                    inputs=result.breakdown.get("inputs", {}),
-                    changed_inputs=_changed_inputs(item.score_breakdown, result.breakdown),
-                    changed_by=changed_by,
-                )
+            history[item.pk] = ScoreChange(
+                item_id=item.pk,
+                score=result.value,
+                previous_score=item.score,
+                inputs=result.breakdown.get("inputs", {}),
+                changed_inputs=_changed_inputs(item.score_breakdown, result.breakdown),
+                changed_by_id=changed_by_id,
             )
-        item.score, item.score_breakdown, item.scored_at = result.value, result.breakdown, now
-        changed.append(item)
-    RoadmapItem.objects.bulk_update(changed, ["score", "score_breakdown", "scored_at"])
-    ScoreChange.objects.bulk_create(history)
-    return len(changed)
+        rows.append((item.pk, result.value, result.breakdown, now, item.scored_at))
+    written = 0
+    for batch in batched(rows, BATCH_SIZE):
+        with transaction.atomic():
+            done = update_rows(
+                RoadmapItem,
+                ["score", "score_breakdown", "scored_at"],
+                batch,
+                expect=["scored_at"],
+                where=MODEL_UNCHANGED,
+                where_params=[version],
+            )
+            ScoreChange.objects.bulk_create([history[pk] for pk in done if pk in history])
+        written += len(done)
+    if model is not None and model.rescoring and product_ids is None and item_ids is None:
+        # Every score now follows this version (unless a newer one was saved meanwhile).
+        ScoringModel.objects.filter(is_active=True, version=version).update(
+            rescored_version=version, rescored_at=now
+        )
+    return written
 
 
-def _hypothesis_links(product_ids) -> list[tuple[int, str]]:
+def _hypothesis_links(product_ids, item_ids) -> list[tuple[int, str]]:
     """(item id, status of a linked hypothesis) for every link in scope, in one query."""
     links = RoadmapItem.hypotheses.through.objects.all()
     if product_ids is not None:
         links = links.filter(roadmapitem__product_id__in=product_ids)
+    if item_ids is not None:
+        links = links.filter(roadmapitem_id__in=item_ids)
     return list(links.values_list("roadmapitem_id", "hypothesis__status"))
 
 

@@ -22,7 +22,7 @@ from roadmaps.forms import (
     ScoreInputsForm,
     ScoringModelForm,
 )
-from roadmaps.models import RoadmapItem
+from roadmaps.models import RoadmapItem, ScoringModel
 from roadmaps.scoring import QUADRANT_LABELS, quadrant
 from roadmaps.selectors import BOARD_COLUMN_LIMIT, active_config, board_columns, board_items
 from roadmaps.services import roadmap_item_create, roadmap_item_update, scoring_model_save
@@ -288,6 +288,10 @@ def scoring_settings(request: AuthedRequest):
             field.disabled = True
     if request.method == "POST" and form.is_valid():
         scoring_model_save(user=request.user, config=form.config)
-        messages.success(request, "Scoring model saved; every roadmap item was rescored.")
+        messages.success(
+            request, "Scoring model saved. Every roadmap item is being rescored in the background."
+        )
         return redirect("roadmaps:scoring")
-    return render(request, "roadmaps/scoring.html", {"form": form, "can_change": can_change})
+    model = ScoringModel.objects.filter(is_active=True).select_related("saved_by").first()
+    context = {"form": form, "can_change": can_change, "model": model}
+    return render(request, "roadmaps/scoring.html", context)

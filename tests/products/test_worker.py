@@ -12,6 +12,7 @@ import signal
 import socket
 import subprocess
 import sys
+import threading
 import time
 import uuid
 from pathlib import Path
@@ -26,7 +27,12 @@ from django.utils import timezone
 
 from dpm.celery import app
 from products.models import Alert, DataProduct, TaskRun
-from products.recompute import portfolio_recompute
+from products.recompute import (
+    PENDING_GRACE_SECONDS,
+    debounce_key,
+    enqueue_recompute,
+    portfolio_recompute,
+)
 from products.staleness import alerts_sync
 from products.tasks import check_staleness, recompute_scores
 from roadmaps.models import ScoreChange
@@ -82,6 +88,10 @@ class Worker:
             "DPM_CACHE_URL": cache_url,
             "DPM_VAR_DIR": str(tmp_path / "var"),
             "DPM_RECOMPUTE_DEBOUNCE": "1",
+            # A lost task comes back after 30 s: above the (shortened) hard time limit, as
+            # settings require.
+            "DPM_TASK_SOFT_TIME_LIMIT": "20",
+            "DPM_TASK_TIME_LIMIT": "25",
             "DPM_BROKER_VISIBILITY_TIMEOUT": "30",
             **env,
         }
@@ -212,12 +222,13 @@ def test_two_overlapping_sweeps_open_no_duplicate_alert(worker):
     assert alerts_sync() == {"opened": 0, "updated": 0, "resolved": 0, "notified": 0}
 
 
-def _waiting_on_a_lock(table: str) -> bool:
+def _waiting_on_a_lock() -> bool:
     with connection.cursor() as cursor:
         cursor.execute(
+            # Any backend of this database waiting for a lock: the statement's text is cut at
+            # 1 kB in pg_stat_activity, before the table's name of a long UPDATE … FROM VALUES.
             "SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock' "
-            "AND query LIKE %s",
-            [f'UPDATE "{table}"%'],
+            "AND datname = current_database() AND pid <> pg_backend_pid()",
         )
         return cursor.fetchone()[0] > 0
 
@@ -229,13 +240,13 @@ def test_a_worker_killed_mid_recompute_is_redelivered_and_ends_clean(worker):
     locked = products[1]
 
     # Hold the product's row so the worker's recompute stops in the middle, inside its
-    # transaction, after it has already rescored the items.
+    # transaction for the products, after it has already rescored (and committed) the items.
     blocker = psycopg.connect(_database_url().replace("postgres://", "postgresql://"))
     blocker.execute("SELECT 1 FROM products_dataproduct WHERE id = %s FOR UPDATE", [locked.pk])
     task_id = f"killed-{uuid.uuid4().hex[:8]}"
     try:
         recompute_scores.apply_async(task_id=task_id)
-        wait_for(lambda: _waiting_on_a_lock("products_dataproduct"), what="the recompute to block")
+        wait_for(lambda: _waiting_on_a_lock(), what="the recompute to block")
         (child,) = [pid for pid in worker.children() if Path(f"/proc/{pid}").exists()][:1]
         os.kill(child, signal.SIGKILL)
         wait_for(lambda: "signal 9" in worker.text(), what="the worker to notice its loss")
@@ -245,7 +256,9 @@ def test_a_worker_killed_mid_recompute_is_redelivered_and_ends_clean(worker):
 
     wait_for(lambda: worker.succeeded(task_id) >= 1, timeout=60, what="the redelivered task")
     assert TaskRun.objects.filter(name="recompute_scores").exists()
-    assert ScoreChange.objects.count() == 3  # each item scored once: the killed run left nothing
+    # Each item scored once: the killed run's committed item scores are not scored again, and
+    # its uncommitted product figures left nothing.
+    assert ScoreChange.objects.count() == 3
     for product in DataProduct.objects.filter(pk__in=[p.pk for p in products]):
         assert product.health_score == 100.0
         assert product.score_history.count() == 1
@@ -307,6 +320,7 @@ def private_redis(on_postgres, tmp_path, settings):
     previous = app.conf.broker_url
     settings.CACHES = {
         "default": {
+            **django_settings.CACHES["default"],
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
             "LOCATION": server.url(1),
         }
@@ -368,3 +382,77 @@ def test_with_redis_stopped_edits_are_saved_and_the_next_periodic_run_catches_up
     assert fresh.health_breakdown["components"][0]["value"] == 50.0  # the edit was counted
     assert Alert.objects.open().filter(kind=Alert.Kind.PRODUCT_NOT_REVIEWED).count() == 1
     _clean_run_changes_nothing()
+
+
+def test_with_redis_hung_an_edit_answers_within_seconds_and_leaves_no_debounce_mark(
+    private_redis, pm, product, caplog
+):
+    """A Redis that accepts connections but never answers (stopped with SIGSTOP) held every
+    write and login for 10 s or more (issue 12). Cache and broker calls now time out after
+    DPM_REDIS_TIMEOUT seconds; the edit is saved and answered, and once Redis answers again the
+    next edit queues its recompute."""
+    kpi = KPIFactory(product=product, name="Calls", baseline=20, target=60)
+    answers = {}
+
+    def edit():
+        started = time.monotonic()
+        answers["response"] = client_for(pm).post(
+            f"/products/{product.slug}/metrics/kpis/{kpi.pk}/measurements/",
+            {"value": "40", "observed_at": timezone.localdate().isoformat()},
+        )
+        answers["took"] = time.monotonic() - started
+        connection.close()
+
+    os.kill(private_redis.proc.pid, signal.SIGSTOP)
+    try:
+        editing = threading.Thread(target=edit, daemon=True)
+        editing.start()
+        editing.join(timeout=20)
+        assert not editing.is_alive(), "the edit hung on a hung Redis"
+    finally:
+        os.kill(private_redis.proc.pid, signal.SIGCONT)
+    assert answers["response"].status_code == 302
+    assert answers["took"] < 3 * django_settings.REDIS_TIMEOUT + 2
+    assert kpi.measurements.count() == 1
+    assert "the periodic recompute will catch up" in caplog.text
+    # The mark of a queued recompute expires even when it was set just before Redis hung.
+    assert enqueue_recompute(product.pk) is True
+    ttl = cache._cache.get_client(debounce_key(product.pk)).ttl(
+        cache.make_and_validate_key(debounce_key(product.pk))
+    )
+    assert 0 < ttl <= django_settings.DPM_RECOMPUTE_DEBOUNCE + PENDING_GRACE_SECONDS
+
+
+def test_a_database_that_never_answers_makes_healthz_answer_503_within_seconds(on_postgres):
+    """A server that accepts TCP and says nothing: the connection attempt gives up after
+    DPM_DB_CONNECT_TIMEOUT and /healthz answers 503, instead of hanging until it is killed."""
+    silent = socket.socket()
+    silent.bind(("127.0.0.1", 0))
+    silent.listen(8)
+    port = silent.getsockname()[1]
+    env = {
+        **os.environ,
+        "DATABASE_URL": f"postgres://postgres@127.0.0.1:{port}/dpm",
+        "DPM_DB_CONNECT_TIMEOUT": "2",
+    }
+    script = (
+        "import django; django.setup();"
+        "from django.test import Client;"
+        "r = Client().get('/healthz');"
+        "print(r.status_code, r.content.decode())"
+    )
+    started = time.monotonic()
+    try:
+        done = subprocess.run(
+            [sys.executable, "-c", script],
+            cwd=BASE_DIR,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=30,
+        )
+    finally:
+        silent.close()
+    assert time.monotonic() - started < 20
+    assert done.stdout.startswith("503"), done.stdout + done.stderr
+    assert '"database": "unavailable"' in done.stdout

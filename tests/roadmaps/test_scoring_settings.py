@@ -1,8 +1,10 @@
 from decimal import Decimal
+from unittest import mock
 
 import pytest
 from django.test import Client
 
+from products.tasks import recompute_scores
 from roadmaps.models import ScoreChange, ScoringModel
 from roadmaps.services import recompute_item_scores
 from tests.helpers import client_for
@@ -52,21 +54,44 @@ def test_anonymous_is_sent_to_login():
     assert Client().get(URL).status_code == 302
 
 
-def test_a_lead_changes_the_model_and_every_item_is_rescored(item, lead):
+def test_a_lead_changes_the_model_and_a_worker_rescores_every_item(
+    item, lead, django_capture_on_commit_callbacks
+):
+    """The save commits at once and queues the rescore (issue 12: rescoring 20,000 items inside
+    the request outlasted its timeout and saved nothing); the page says so until it is done."""
     assert ScoringModel.objects.filter(is_active=True).count() == 0
-    response = client_for(lead).post(URL, settings_data(points_M=9))
+    with (
+        mock.patch("products.recompute.enqueue_recompute") as enqueue,
+        django_capture_on_commit_callbacks(execute=True),
+    ):
+        response = client_for(lead).post(URL, settings_data(points_M=9))
     assert response.status_code == 302
+    enqueue.assert_called_once_with(None)  # the whole portfolio, after commit
     model = ScoringModel.objects.get(is_active=True)
     assert model.tshirt_points["M"] == 9
+    assert (model.version, model.rescored_version, model.saved_by) == (1, 0, lead)
+    item.refresh_from_db()
+    assert item.score == 33.3  # not yet: the worker has not run
+    page = client_for(lead).get(URL).content.decode()
+    assert "Scores are being recomputed with the model saved" in page
+
+    recompute_scores()  # what the queued task runs
+
     item.refresh_from_db()
     # 100 × 4 × 0.5 (no hypothesis) / (M 9 + cost 60,000 → 3) = 16.666… → 16.7
     assert item.score == 16.7
     change = ScoreChange.objects.filter(item=item).latest("pk")
     assert (change.previous_score, change.score, change.changed_by) == (33.3, 16.7, lead)
+    model.refresh_from_db()
+    assert model.rescored_version == 1
+    page = client_for(lead).get(URL).content.decode()
+    assert "being recomputed" not in page
+    assert "Every score follows this model" in page
 
 
 def test_switching_the_framework_rescores_with_it(item, lead):
     client_for(lead).post(URL, settings_data(framework="wsjf"))
+    recompute_scores()
     item.refresh_from_db()
     # WSJF: (impact 4 + time criticality 1 + risk reduction 1) / job size M 3 = 2.0
     assert item.score == 2.0
