@@ -86,12 +86,7 @@ def _run_exclusively(task, name: str, work) -> dict:
     if acquired:
         if cache.delete(_again_key(name)):
             logger.info("%s: a run was asked for while this one ran; queued another", name)
-            try:
-                task.apply_async(retry=False)
-            except QUEUE_ERRORS:
-                logger.exception(
-                    "%s: could not queue the follow-up; beat's next run catches up", name
-                )
+            _queue_again(task)
         return result
     cache.set(_again_key(name), 1, timeout=settings.CELERY_TASK_TIME_LIMIT * 2)
     with periodic_lock(name, owner=task.request.id) as acquired_now:
@@ -102,6 +97,13 @@ def _run_exclusively(task, name: str, work) -> dict:
             return result
     logger.info("%s: another run holds the lock; it runs again after that one", name)
     return {"skipped": True}
+
+
+def _queue_again(task) -> None:
+    try:
+        task.apply_async(retry=False)
+    except QUEUE_ERRORS:
+        logger.exception("%s: could not queue a follow-up; beat's next run catches up", task.name)
 
 
 @shared_task(name="products.tasks.recompute_scores", bind=True, **TASK_OPTIONS)

@@ -43,6 +43,12 @@ def test_the_defaults_start(tmp_path):
         ({"TIME_ZONE": "Mars/Base"}, "TIME_ZONE"),
         ({"DPM_TASK_TIME_LIMIT": "soon"}, "DPM_TASK_TIME_LIMIT"),
         ({"DPM_TASK_SOFT_TIME_LIMIT": "600", "DPM_TASK_TIME_LIMIT": "300"}, "SOFT_TIME_LIMIT"),
+        (
+            {"REDIS_URL": "redis://127.0.0.1:6379/0", "DPM_BROKER_VISIBILITY_TIMEOUT": "120"},
+            "DPM_BROKER_VISIBILITY_TIMEOUT",
+        ),
+        ({"DPM_DB_STATEMENT_TIMEOUT_MS": "long"}, "DPM_DB_STATEMENT_TIMEOUT_MS"),
+        ({"DPM_REDIS_TIMEOUT": "0"}, "DPM_REDIS_TIMEOUT"),
     ],
 )
 def test_a_bad_value_names_its_variable(tmp_path, env, named):
@@ -55,3 +61,37 @@ def test_a_bad_value_names_its_variable(tmp_path, env, named):
 def test_production_starts_with_a_private_key(tmp_path):
     result = start(tmp_path, DEBUG="0", SECRET_KEY="a-long-private-random-value-for-this-test")
     assert result.returncode == 0, result.stderr
+
+
+def _settings(tmp_path, code: str, **env) -> str:
+    environ = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "REDIS_URL")}
+    environ.update(DJANGO_SETTINGS_MODULE="dpm.settings", DPM_VAR_DIR=str(tmp_path), **env)
+    result = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            f"import django; django.setup(); from django.conf import settings; {code}",
+        ],
+        cwd=ROOT,
+        env=environ,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode == 0, result.stderr
+    return result.stdout.strip()
+
+
+def test_every_connection_has_timeouts_by_default(tmp_path):
+    """Issue 12: a hung database or Redis held requests until the process was killed, and a lost
+    task came back only after an hour."""
+    printed = _settings(
+        tmp_path,
+        "d = settings.DATABASES['default']['OPTIONS']; c = settings.CACHES['default']['OPTIONS'];"
+        "b = settings.CELERY_BROKER_TRANSPORT_OPTIONS;"
+        "print(d['connect_timeout'], d['options'], c['socket_timeout'],"
+        " c['socket_connect_timeout'], b['socket_timeout'], b['visibility_timeout'])",
+        DATABASE_URL="postgres://u@db:5432/dpm",
+        REDIS_URL="redis://127.0.0.1:6379/0",
+    )
+    assert printed == "5 -c statement_timeout=30000 -c lock_timeout=10000 2 2 2 360"
