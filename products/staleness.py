@@ -26,6 +26,7 @@ from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
 
+from dpm.lib.bulk import BATCH_SIZE, update_rows
 from products.models import Alert, DataProduct, StageChange
 
 logger = logging.getLogger(__name__)
@@ -35,7 +36,6 @@ WARNING, ERROR = Alert.Severity.WARNING.value, Alert.Severity.ERROR.value
 # KPIs are expected to be measured once the product is being built.
 MEASURED_STAGES = (DataProduct.Stage.BUILD, DataProduct.Stage.PILOT, DataProduct.Stage.LAUNCHED)
 ADOPTION_WINDOW = datetime.timedelta(weeks=4)
-REWORD_BATCH = 500
 # What a mail server that is down or refuses raises.
 MAIL_ERRORS = (smtplib.SMTPException, OSError)
 
@@ -122,7 +122,7 @@ def _alerts_sync(now: datetime.datetime) -> dict[str, int]:
                 alert.message, alert.updated_at = want.message, now
                 reworded.append(alert)
     cleared = [alert.pk for key, alert in open_alerts.items() if key not in stale]
-    Alert.objects.bulk_create(new, ignore_conflicts=True)
+    Alert.objects.bulk_create(new, ignore_conflicts=True, batch_size=BATCH_SIZE)
     if escalated:
         # An escalation is news: the owner hears of it, and acknowledging the warning does not
         # stand for the error.
@@ -137,9 +137,9 @@ def _alerts_sync(now: datetime.datetime) -> dict[str, int]:
     if eased:
         Alert.objects.filter(pk__in=eased).update(severity=WARNING, updated_at=now)
     # Messages name dates, not ages, so they change only when their facts do (a new
-    # measurement that is still too old, another week of usage): few rows a sweep. Batched,
-    # because an UPDATE of n rows by CASE costs n² comparisons.
-    Alert.objects.bulk_update(reworded, ["message", "updated_at"], batch_size=REWORD_BATCH)
+    # measurement that is still too old, another week of usage): few rows a sweep. One
+    # UPDATE … FROM VALUES per batch: bulk_update's CASE costs n² comparisons.
+    update_rows(Alert, ["message", "updated_at"], [(a.pk, a.message, now) for a in reworded])
     if cleared:
         Alert.objects.filter(pk__in=cleared, resolved_at__isnull=True).update(
             resolved_at=now, updated_at=now

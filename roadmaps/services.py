@@ -7,7 +7,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from discovery.models import WhyChain
-from dpm.lib.bulk import BATCH_SIZE, batched, update_rows
+from dpm.lib.bulk import BATCH_SIZE, batched, insert_rows, update_rows
 from products import roles
 from products.access import ProductAccess
 from products.recompute import schedule_recompute
@@ -155,6 +155,17 @@ def scoring_model_save(*, user, config: ScoringConfig) -> ScoringModel:
     return model
 
 
+HISTORY_FIELDS = (
+    "item_id",
+    "score",
+    "previous_score",
+    "inputs",
+    "changed_inputs",
+    "changed_by_id",
+    "created_at",
+    "updated_at",
+)
+
 # A recompute writes only while the active scoring model is still the version it read: a run
 # that started before a lead saved a new model must not write the old model's scores over the
 # new ones (issue 12). No active model means the defaults, version 0.
@@ -184,7 +195,10 @@ def recompute_item_scores(*, product_ids=None, item_ids=None, changed_by=None) -
     if changed_by_id is None and model is not None and model.rescoring:
         # The run that applies a newly saved model: its score changes are the lead's doing.
         changed_by_id = model.saved_by_id
-    items = RoadmapItem.objects.only(*SCORE_INPUT_FIELDS, "score", "score_breakdown", "scored_at")
+    # Tuples, not model instances: building 100,000 instances cost more than scoring them.
+    items = RoadmapItem.objects.values_list(
+        "pk", *SCORE_INPUT_FIELDS, "score", "score_breakdown", "scored_at"
+    )
     if product_ids is not None:
         items = items.filter(product_id__in=product_ids)
     if item_ids is not None:
@@ -195,20 +209,27 @@ def recompute_item_scores(*, product_ids=None, item_ids=None, changed_by=None) -
 
     now = timezone.now()
     rows, history = [], {}
-    for item in items.order_by("pk"):
-        result = score_item(ItemInputs.from_item(item, tuple(sorted(statuses[item.pk]))), config)
-        if result.value == item.score and result.breakdown == item.score_breakdown:
+    inputs_end = 1 + len(SCORE_INPUT_FIELDS)
+    for row in items.order_by("pk"):
+        pk, (score, breakdown, scored_at) = row[0], row[inputs_end:]
+        given = dict(zip(SCORE_INPUT_FIELDS, row[1:inputs_end], strict=True))
+        given["confidence_reason"] = given["confidence_reason"] or ""
+        inputs = ItemInputs(**given, hypothesis_statuses=tuple(sorted(statuses[pk])))
+        result = score_item(inputs, config)
+        if result.value == score and result.breakdown == breakdown:
             continue
-        if result.value != item.score:
-            history[item.pk] = ScoreChange(
-                item_id=item.pk,
-                score=result.value,
-                previous_score=item.score,
-                inputs=result.breakdown.get("inputs", {}),
-                changed_inputs=_changed_inputs(item.score_breakdown, result.breakdown),
-                changed_by_id=changed_by_id,
+        if result.value != score:
+            history[pk] = (
+                pk,
+                result.value,
+                score,
+                result.breakdown.get("inputs", {}),
+                _changed_inputs(breakdown, result.breakdown),
+                changed_by_id,
+                now,
+                now,
             )
-        rows.append((item.pk, result.value, result.breakdown, now, item.scored_at))
+        rows.append((pk, result.value, result.breakdown, now, scored_at))
     written = 0
     for batch in batched(rows, BATCH_SIZE):
         with transaction.atomic():
@@ -220,7 +241,11 @@ def recompute_item_scores(*, product_ids=None, item_ids=None, changed_by=None) -
                 where=MODEL_UNCHANGED,
                 where_params=[version],
             )
-            ScoreChange.objects.bulk_create([history[pk] for pk in done if pk in history])
+            insert_rows(
+                ScoreChange,
+                HISTORY_FIELDS,
+                [history[pk] for pk in sorted(done) if pk in history],
+            )
         written += len(done)
     if model is not None and model.rescoring and product_ids is None and item_ids is None:
         # Every score now follows this version (unless a newer one was saved meanwhile).
