@@ -33,7 +33,13 @@ QUEUE_ERRORS = (KombuError, RedisError, OSError)
 PENDING_GRACE_SECONDS = 60
 
 # The product columns the recompute writes; the health page reads them back.
-COMPUTED_FIELDS = ("health_score", "health_status", "opportunity_score", "health_breakdown")
+COMPUTED_FIELDS = (
+    "health_score",
+    "health_status",
+    "health_coverage",
+    "opportunity_score",
+    "health_breakdown",
+)
 
 
 def debounce_key(product_id: int) -> str:
@@ -110,6 +116,7 @@ def portfolio_recompute(*, product_ids=None, changed_by=None, now=None) -> int:
         values = {
             "health_score": result.score,
             "health_status": result.status,
+            "health_coverage": result.coverage,
             "opportunity_score": product.opportunity,
             "health_breakdown": result.as_breakdown(),
         }
@@ -227,13 +234,16 @@ def _record_history(products, product_ids, today) -> None:
         todays = todays.filter(product_id__in=product_ids)
     existing = {
         row["product_id"]: row
-        for row in todays.values("product_id", "health_score", "health_status", "opportunity_score")
+        for row in todays.values(
+            "product_id", "health_score", "health_status", "health_coverage", "opportunity_score"
+        )
     }
     rows = []
     for product in products:
         figures = {
             "health_score": product.health_score,
             "health_status": product.health_status,
+            "health_coverage": product.health_coverage,
             "opportunity_score": product.opportunity_score,
         }
         before = existing.get(product.pk)
@@ -243,5 +253,11 @@ def _record_history(products, product_ids, today) -> None:
         rows,
         update_conflicts=True,
         unique_fields=["product", "day"],
-        update_fields=["health_score", "health_status", "opportunity_score", "updated_at"],
+        update_fields=[
+            "health_score",
+            "health_status",
+            "health_coverage",
+            "opportunity_score",
+            "updated_at",
+        ],
     )
