@@ -24,6 +24,7 @@ HEALTH_ORDER = [
     HealthStatus.HEALTHY,
     HealthStatus.CAUTION,
     HealthStatus.AT_RISK,
+    HealthStatus.NOT_ENOUGH_DATA,
     HealthStatus.UNKNOWN,
 ]
 
@@ -117,7 +118,7 @@ def portfolio_charts(products: QuerySet) -> dict:
     stages = dict.fromkeys(Stage.values, 0)
     health = dict.fromkeys(HealthStatus.values, 0)
     rows = products.order_by().values("stage", "health_status").annotate(n=Count("pk"))
-    for row in rows:  # at most one row per (stage, status) pair: 7 × 4
+    for row in rows:  # at most one row per (stage, status) pair: 7 × 5
         stages[row["stage"]] += row["n"]
         health[row["health_status"]] += row["n"]
     top = max(stages.values())
@@ -138,7 +139,7 @@ def portfolio_charts(products: QuerySet) -> dict:
 
 # Geometry of the two charts in SVG user units (the viewBox scales them to their card): a label
 # column, the bars, and a column for the count.
-CHART_WIDTH, LABEL_WIDTH, COUNT_WIDTH = 320, 80, 40
+CHART_WIDTH, LABEL_WIDTH, COUNT_WIDTH = 320, 100, 40  # labels up to "Not enough data"
 ROW_HEIGHT, BAR_HEIGHT, RETIRED_GAP = 26, 18, 14
 BAR_SPACE = CHART_WIDTH - LABEL_WIDTH - COUNT_WIDTH
 

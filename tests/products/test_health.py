@@ -229,7 +229,7 @@ def test_the_breakdown_keeps_every_component_for_the_page():
     assert breakdown["components"][1]["value"] is None
 
 
-# --- coverage, not enough data, the deciding component (issue 12) ----------------------------------
+# --- coverage, not enough data, the deciding component (issue 12) --------------------------------
 
 
 @pytest.mark.parametrize(
@@ -239,7 +239,7 @@ def test_the_breakdown_keeps_every_component_for_the_page():
         ({"outcomes": 90.0, "review": 100.0}, 40),  # 30 + 10
         ({"adoption": 80.0, "readiness": 75.0, "review": 100.0}, 50),  # 25 + 15 + 10
         ({"outcomes": 22.0, "reliability": 95.0}, 50),  # 30 + 20
-        ({key: 80.0 for key in health.WEIGHTS}, 100),
+        (dict.fromkeys(health.WEIGHTS, 80.0), 100),
         ({}, 0),
     ],
 )
