@@ -282,6 +282,33 @@ def test_it_skips_a_snapshot_without_a_score(product, pm):
     assert "trend-up" in cell
 
 
+def test_a_trend_across_a_change_of_coverage_says_so(product, pm):
+    """A week ago only the review was known (100, covering 10); now all five are (60): the
+    arrow is a real fall of the score, but the label says the two cover different weights."""
+    DataProduct.objects.filter(pk=product.pk).update(
+        health_score=60.0, health_status="caution", health_coverage=100
+    )
+    ScoreSnapshot.objects.create(
+        product=product, day=_days_ago(8), health_score=100.0, health_coverage=10
+    )
+    cell = _trend_cell(client_for(pm).get("/"), "Churn radar")
+    since = _days_ago(8)
+    assert "trend-down" in cell
+    assert (
+        f"Health 100 → 60 since {since.day} {since:%b} (it covered 10 of 100 then, 100 now)" in cell
+    )
+
+
+def test_a_trend_at_the_same_coverage_does_not_mention_it(product, pm):
+    DataProduct.objects.filter(pk=product.pk).update(
+        health_score=60.0, health_status="caution", health_coverage=75
+    )
+    ScoreSnapshot.objects.create(
+        product=product, day=_days_ago(8), health_score=64.0, health_coverage=75
+    )
+    assert "covered" not in _trend_cell(client_for(pm).get("/"), "Churn radar")
+
+
 @pytest.mark.parametrize(
     ("current", "snapshots"),
     [
