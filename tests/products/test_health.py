@@ -378,3 +378,9 @@ def test_the_headline_is_read_back_from_the_stored_breakdown(status, breakdown, 
 
 def test_coverage_words():
     assert health.coverage_words(45) == "covers 45 of 100"
+
+
+def test_the_status_labels_are_the_stored_choices():
+    from products.models import DataProduct
+
+    assert health.STATUS_LABELS == dict(DataProduct.HealthStatus.choices)
