@@ -156,7 +156,7 @@ def portfolio_charts(products: QuerySet) -> dict:
 
 # Geometry of the two charts in SVG user units (the viewBox scales them to their card): a label
 # column, the bars, and a column for the count.
-CHART_WIDTH, LABEL_WIDTH, COUNT_WIDTH = 320, 100, 40  # labels up to "Not enough data"
+CHART_WIDTH, LABEL_WIDTH, COUNT_WIDTH = 320, 112, 40  # labels up to "Not enough data"
 ROW_HEIGHT, BAR_HEIGHT, RETIRED_GAP = 26, 18, 14
 BAR_SPACE = CHART_WIDTH - LABEL_WIDTH - COUNT_WIDTH
 

@@ -383,4 +383,4 @@ def test_coverage_words():
 def test_the_status_labels_are_the_stored_choices():
     from products.models import DataProduct
 
-    assert health.STATUS_LABELS == dict(DataProduct.HealthStatus.choices)
+    assert dict(DataProduct.HealthStatus.choices) == health.STATUS_LABELS
