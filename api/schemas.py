@@ -132,9 +132,25 @@ class HealthComponentOut(Schema):
     set_up: str = Field(description="What would give an unknown component a value.")
 
 
+class DecidingComponentOut(Schema):
+    key: str
+    label: str
+    value: float
+
+
 class HealthOut(Schema):
     score: float | None
-    status: str = Field(description="healthy, caution, at_risk or unknown")
+    status: str = Field(
+        description="healthy, caution, at_risk, not_enough_data (coverage below 50) or unknown"
+    )
+    coverage: int = Field(
+        description="The weights of the components with data, 0–100: what the score covers."
+    )
+    decided_by: DecidingComponentOut | None = Field(
+        description="The worst component, which decided a healthy, caution or at-risk status; "
+        "null when the coverage decided it (not_enough_data, unknown)."
+    )
+    headline: str = Field(description='The status with what decided it: "At risk — outcomes 22".')
     summary: str
     computed_at: datetime.datetime | None
     components: list[HealthComponentOut]
@@ -151,6 +167,10 @@ class ProductOut(Schema):
     target_users: int | None
     health_score: float | None
     health_status: str
+    health_coverage: int = Field(description="What the health score covers, 0–100.")
+    health_headline: str = Field(
+        description='The status with what decided it: "At risk — outcomes 22".'
+    )
     opportunity_score: float | None
     scores_computed_at: datetime.datetime | None
     url: str = Field(description="The product's page in dpm.")

@@ -23,6 +23,8 @@ def product_out(request, product) -> dict:
         "target_users": product.target_users,
         "health_score": product.health_score,
         "health_status": product.health_status,
+        "health_coverage": product.health_coverage,
+        "health_headline": product.health_headline,
         "opportunity_score": product.opportunity_score,
         "scores_computed_at": product.scores_computed_at,
         "url": request.build_absolute_uri(product.get_absolute_url()),
@@ -52,11 +54,22 @@ def product_detail_out(request, product) -> dict:
         "health": {
             "score": product.health_score,
             "status": product.health_status,
+            "coverage": product.health_coverage,
+            "decided_by": _decided_by(breakdown.get("decided_by"), components),
+            "headline": product.health_headline,
             "summary": breakdown.get("summary", "Not computed yet."),
             "computed_at": product.scores_computed_at,
             "components": components,
         },
     }
+
+
+def _decided_by(key, components) -> dict | None:
+    """The component that decided the status, as listed; None when the coverage decided it."""
+    decider = next((c for c in components if key and c["key"] == key), None)
+    if decider is None or decider["value"] is None:
+        return None
+    return {"key": key, "label": decider["label"], "value": decider["value"]}
 
 
 def kpi_out(kpi) -> dict:

@@ -63,8 +63,9 @@ class DataProductAdmin(admin.ModelAdmin):
         "domain",
         "owner",
         "priority",
-        "health_status",
+        "health",
         "health_score",
+        "health_coverage",
         "opportunity_score",
         "last_reviewed_at",
     ]
@@ -77,6 +78,7 @@ class DataProductAdmin(admin.ModelAdmin):
     readonly_fields = (
         "health_score",
         "health_status",
+        "health_coverage",
         "opportunity_score",
         "scores_computed_at",
         *TIMESTAMPS,
@@ -102,6 +104,7 @@ class DataProductAdmin(admin.ModelAdmin):
                 "fields": [
                     "health_score",
                     "health_status",
+                    "health_coverage",
                     "opportunity_score",
                     "scores_computed_at",
                 ]
@@ -117,6 +120,11 @@ class DataProductAdmin(admin.ModelAdmin):
         if obj is None:
             return self.readonly_fields
         return ("stage", *self.readonly_fields)
+
+    @admin.display(description="Health", ordering="health_status")
+    def health(self, product) -> str:
+        # The status with what decided it, as on every page (DESIGN.md §5).
+        return product.health_headline
 
 
 @admin.register(StageChange)
@@ -189,13 +197,26 @@ class AlertAdmin(admin.ModelAdmin):
 class ScoreSnapshotAdmin(RecordedHistoryAdmin):
     """Daily history written by the recompute service; the figures are not edited by hand."""
 
-    list_display = ["product", "day", "health_score", "health_status", "opportunity_score"]
+    list_display = [
+        "product",
+        "day",
+        "health_score",
+        "health_status",
+        "health_coverage",
+        "opportunity_score",
+    ]
     list_filter = ["health_status"]
     list_select_related = ["product"]
     search_fields = ["product__name"]
     date_hierarchy = "day"
     autocomplete_fields = ["product"]
-    readonly_fields = ("health_score", "health_status", "opportunity_score", *TIMESTAMPS)
+    readonly_fields = (
+        "health_score",
+        "health_status",
+        "health_coverage",
+        "opportunity_score",
+        *TIMESTAMPS,
+    )
 
 
 @admin.register(ProductReview)

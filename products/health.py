@@ -7,7 +7,10 @@ Components, each 0–100 or unknown (None): outcomes (mean KPI progress, achieve
 (latest active users / target users), reliability (share of service-level checks met in the last
 30 days), readiness (share of required Definition-of-Done criteria met) and review (100 when
 reviewed within 30 days, falling linearly to 0 at 180). The score is the weighted mean of the
-known components; the status is decided by the worst one.
+known components; the coverage is the sum of their weights (0–100). The status is decided by the
+worst known component (named beside the status: "At risk — outcomes 22"), but only when the
+coverage is 50 or more: below that there is *not enough data* whatever the known components say
+(a product known only by its review is not "healthy"), and with no known component it is unknown.
 
 Components are rounded to one decimal (halves up) before the score and status are taken from
 them, so the figures on the page add up by hand: a component shown as 69.9 is "caution" even when
@@ -22,10 +25,13 @@ from fractions import Fraction
 from metrics.progress import NO_DATA
 
 HEALTHY, CAUTION, AT_RISK, UNKNOWN = "healthy", "caution", "at_risk", "unknown"
+NOT_ENOUGH_DATA = "not_enough_data"
 
 # §5: a status boundary is the lowest value that still belongs to the better status.
 HEALTHY_FROM = 70
 CAUTION_FROM = 40
+# §5: the lowest coverage (sum of the known components' weights) that still gets a status.
+COVERAGE_FROM = 50
 REVIEW_FULL_MARKS_DAYS = 30
 REVIEW_ZERO_DAYS = 180
 RELIABILITY_WINDOW_DAYS = 30  # metrics.selectors.SL_WINDOW_DAYS: the same checks
@@ -38,8 +44,17 @@ LABELS = {
     "readiness": "Readiness",
     "review": "Review",
 }
-STATUS_LABELS = {HEALTHY: "Healthy", CAUTION: "Caution", AT_RISK: "At risk", UNKNOWN: "Unknown"}
+STATUS_LABELS = {
+    HEALTHY: "Healthy",
+    CAUTION: "Caution",
+    AT_RISK: "At risk",
+    NOT_ENOUGH_DATA: "Not enough data",
+    UNKNOWN: "Unknown",
+}
 KPI_NAMES_SHOWN = 4
+# Weight order (heaviest first): the order components are listed in, and the tie-break for the
+# component named beside a status.
+WEIGHT_ORDER = {key: rank for rank, key in enumerate(WEIGHTS)}
 
 
 @dataclass(frozen=True)
@@ -68,15 +83,47 @@ class Health:
     status: str
     components: tuple[Component, ...]
     summary: str  # why the status, in one sentence
+    coverage: int = 0  # the known components' weights, 0–100
+    # The component that decided a healthy, caution or at-risk status; None when the coverage
+    # decided it (not enough data, unknown).
+    decided_by: Component | None = None
+
+    @property
+    def headline(self) -> str:
+        """The status with what decided it: "At risk — outcomes 22"."""
+        return headline_of(status=self.status, breakdown=self.as_breakdown())
 
     def as_breakdown(self) -> dict:
         """JSON for DataProduct.health_breakdown."""
         return {
             "score": self.score,
             "status": self.status,
+            "coverage": self.coverage,
+            "decided_by": self.decided_by.key if self.decided_by else None,
             "summary": self.summary,
             "components": [asdict(component) for component in self.components],
         }
+
+
+def coverage_words(coverage: int) -> str:
+    """Shown with every score, so a score from one component never passes for a full one."""
+    return f"covers {coverage} of 100"
+
+
+def headline_of(*, status: str, breakdown: dict) -> str:
+    """A stored status with what decided it, read from the stored breakdown (no query):
+    "Caution — adoption 42", "Not enough data — covers 35 of 100", "Unknown — no data yet".
+    A breakdown stored before the decider was kept gives the status alone."""
+    label = STATUS_LABELS.get(status, STATUS_LABELS[UNKNOWN])
+    if status == UNKNOWN:
+        return f"{label} — no data yet"
+    if status == NOT_ENOUGH_DATA:
+        return f"{label} — {coverage_words(breakdown.get('coverage', 0))}"
+    key = breakdown.get("decided_by")
+    values = {c.get("key"): c.get("value") for c in breakdown.get("components", [])}
+    if key not in LABELS or values.get(key) is None:
+        return label
+    return f"{label} — {LABELS[key].lower()} {_figure(values[key])}"
 
 
 def one_decimal(share: Fraction) -> float:
@@ -194,34 +241,56 @@ def review(*, last_reviewed: date | None, today: date) -> Component:
 
 
 def health(components) -> Health:
-    """Score (weighted mean of the known components, one decimal) and status (the worst
-    component decides) with a sentence saying why."""
+    """Score (weighted mean of the known components, one decimal), coverage (their weights) and
+    status with a sentence saying why.
+
+    The status: unknown without a known component; not enough data below COVERAGE_FROM;
+    otherwise the worst component decides (`decided_by`). Of components tied for worst, the
+    heavier one is named (the first in weight order): it moves the score most.
+    """
     components = tuple(components)
     known = [c for c in components if c.known]
     if not known:
         return Health(None, UNKNOWN, components, "No component has data yet.")
-    total_weight = sum(c.weight for c in known)
-    weighted = sum(Fraction(str(c.value)) * c.weight for c in known) / total_weight
+    coverage = sum(c.weight for c in known)
+    weighted = sum(Fraction(str(c.value)) * c.weight for c in known) / coverage
     score = one_decimal(weighted / 100)
+    worst = min(known, key=lambda c: (c.value, WEIGHT_ORDER[c.key]))
     at_risk = [c for c in known if c.value < CAUTION_FROM]
     caution = [c for c in known if CAUTION_FROM <= c.value < HEALTHY_FROM]
-    if at_risk:
+    if coverage < COVERAGE_FROM:
+        status = NOT_ENOUGH_DATA
+        names = [c.label for c in sorted(known, key=lambda c: WEIGHT_ORDER[c.key])]
+        has, they = ("has", "it") if len(names) == 1 else ("have", "they")
+        summary = (
+            f"Only {_joined(names)} {has} data: {they} cover{'s' if len(names) == 1 else ''} "
+            f"{coverage} of 100, and a status needs {COVERAGE_FROM} or more."
+        )
+    elif at_risk:
         status, summary = AT_RISK, f"{_listed(at_risk)} below {CAUTION_FROM}."
     elif caution:
         status, summary = CAUTION, f"{_listed(caution)} below {HEALTHY_FROM}."
     else:
-        status, summary = HEALTHY, f"Every known component is {HEALTHY_FROM} or more."
+        status = HEALTHY
+        summary = (
+            f"Every known component is {HEALTHY_FROM} or more; "
+            f"the lowest is {worst.label} ({_figure(worst.value)})."
+        )
     unknown = len(components) - len(known)
     if unknown:
         summary += f" {unknown} of {len(components)} components not set up."
-    return Health(score, status, components, summary)
+    decided_by = None if status == NOT_ENOUGH_DATA else worst
+    return Health(score, status, components, summary, coverage, decided_by)
 
 
 def _listed(components) -> str:
     names = [f"{c.label} ({_figure(c.value)})" for c in components]
     verb = "is" if len(names) == 1 else "are"
-    joined = names[0] if len(names) == 1 else f"{', '.join(names[:-1])} and {names[-1]}"
-    return f"{joined} {verb}"
+    return f"{_joined(names)} {verb}"
+
+
+def _joined(names) -> str:
+    return names[0] if len(names) == 1 else f"{', '.join(names[:-1])} and {names[-1]}"
 
 
 def _figure(value: float) -> str:

@@ -47,7 +47,6 @@ def health_page_context(access: ProductAccess) -> dict:
         "access": access,
         "team": product.team_members.order_by("first_name", "username"),
         "components": [_component(c) for c in breakdown.get("components", [])],
-        "status_label": health.STATUS_LABELS.get(product.health_status, "Unknown"),
         "summary": breakdown.get("summary", ""),
         "health_chart": kpi_chart(history, target=health.HEALTHY_FROM),
         "kpis": kpis,

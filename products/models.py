@@ -99,6 +99,8 @@ class DataProductHealthStatus(models.TextChoices):
     HEALTHY = "healthy", "Healthy"
     CAUTION = "caution", "Caution"
     AT_RISK = "at_risk", "At risk"
+    # Known components weigh less than half: too little to call it healthy or not (§5).
+    NOT_ENOUGH_DATA = "not_enough_data", "Not enough data"
     UNKNOWN = "unknown", "Unknown"
 
 
@@ -151,12 +153,15 @@ class DataProduct(TimeStampedModel):
     # Computed by the recompute service; never edited by hand.
     health_score = models.FloatField(null=True, blank=True, editable=False)
     health_status = models.CharField(
-        max_length=10, choices=HealthStatus.choices, default=HealthStatus.UNKNOWN, editable=False
+        max_length=16, choices=HealthStatus.choices, default=HealthStatus.UNKNOWN, editable=False
     )
+    # The known components' weights (0–100), shown with the score: "covers 45 of 100".
+    health_coverage = models.PositiveSmallIntegerField(default=0, editable=False)
     opportunity_score = models.FloatField(null=True, blank=True, editable=False)
     scores_computed_at = models.DateTimeField(null=True, blank=True, editable=False)
-    # Each health component's value and the sentence that explains it, as of scores_computed_at,
-    # so the health page shows exactly what produced the stored score (products/health.py).
+    # Each health component's value and the sentence that explains it, and the component that
+    # decided the status, as of scores_computed_at, so every page shows exactly what produced the
+    # stored score and status (products/health.py).
     health_breakdown = models.JSONField(default=dict, blank=True, editable=False)
 
     objects = DataProductQuerySet.as_manager()
@@ -175,6 +180,9 @@ class DataProduct(TimeStampedModel):
             range_constraint(
                 "health_score", 0, 100, "products_dataproduct_health_score_range", nullable=True
             ),
+            range_constraint(
+                "health_coverage", 0, 100, "products_dataproduct_health_coverage_range"
+            ),
         ]
         indexes = [
             # The portfolio overview ranks by opportunity (issue 6).
@@ -186,6 +194,20 @@ class DataProduct(TimeStampedModel):
 
     def get_absolute_url(self) -> str:
         return reverse("products:detail", args=[self.slug])
+
+    @property
+    def health_headline(self) -> str:
+        """The stored status with the component that decided it: "At risk — outcomes 22"."""
+        from products import health  # it imports metrics, whose models import this module
+
+        return health.headline_of(status=self.health_status, breakdown=self.health_breakdown)
+
+    @property
+    def health_coverage_words(self) -> str:
+        """ "covers 45 of 100": shown with the score wherever it is shown."""
+        from products import health
+
+        return health.coverage_words(self.health_coverage)
 
 
 class StageChange(TimeStampedModel):
@@ -362,10 +384,12 @@ class ScoreSnapshot(TimeStampedModel):
     day = models.DateField()
     health_score = models.FloatField(null=True, blank=True)
     health_status = models.CharField(
-        max_length=10,
+        max_length=16,
         choices=DataProduct.HealthStatus.choices,
         default=DataProduct.HealthStatus.UNKNOWN,
     )
+    # As DataProduct.health_coverage; NULL on rows recorded before coverage was kept.
+    health_coverage = models.PositiveSmallIntegerField(null=True, blank=True)
     opportunity_score = models.FloatField(null=True, blank=True)
 
     class Meta:
@@ -377,6 +401,9 @@ class ScoreSnapshot(TimeStampedModel):
             ),
             range_constraint(
                 "health_score", 0, 100, "products_scoresnapshot_health_range", nullable=True
+            ),
+            range_constraint(
+                "health_coverage", 0, 100, "products_scoresnapshot_coverage_range", nullable=True
             ),
         ]
 

@@ -34,7 +34,13 @@ QUEUE_ERRORS = (KombuError, RedisError, OSError)
 PENDING_GRACE_SECONDS = 60
 
 # The product columns the recompute writes; the health page reads them back.
-COMPUTED_FIELDS = ("health_score", "health_status", "opportunity_score", "health_breakdown")
+COMPUTED_FIELDS = (
+    "health_score",
+    "health_status",
+    "health_coverage",
+    "opportunity_score",
+    "health_breakdown",
+)
 
 
 def debounce_key(product_id: int) -> str:
@@ -122,6 +128,7 @@ def _recompute_products(product_ids, now, today) -> int:
         values = {
             "health_score": result.score,
             "health_status": result.status,
+            "health_coverage": result.coverage,
             "opportunity_score": product.opportunity,
             "health_breakdown": result.as_breakdown(),
         }
@@ -251,13 +258,16 @@ def _record_history(products, product_ids, today) -> None:
         todays = todays.filter(product_id__in=product_ids)
     existing = {
         row["product_id"]: row
-        for row in todays.values("product_id", "health_score", "health_status", "opportunity_score")
+        for row in todays.values(
+            "product_id", "health_score", "health_status", "health_coverage", "opportunity_score"
+        )
     }
     rows = []
     for product in products:
         figures = {
             "health_score": product.health_score,
             "health_status": product.health_status,
+            "health_coverage": product.health_coverage,
             "opportunity_score": product.opportunity_score,
         }
         before = existing.get(product.pk)
@@ -268,5 +278,11 @@ def _record_history(products, product_ids, today) -> None:
         batch_size=BATCH_SIZE,
         update_conflicts=True,
         unique_fields=["product", "day"],
-        update_fields=["health_score", "health_status", "opportunity_score", "updated_at"],
+        update_fields=[
+            "health_score",
+            "health_status",
+            "health_coverage",
+            "opportunity_score",
+            "updated_at",
+        ],
     )

@@ -24,6 +24,7 @@ HEALTH_ORDER = [
     HealthStatus.HEALTHY,
     HealthStatus.CAUTION,
     HealthStatus.AT_RISK,
+    HealthStatus.NOT_ENOUGH_DATA,
     HealthStatus.UNKNOWN,
 ]
 
@@ -44,7 +45,8 @@ def _open_alert_count(severity: str) -> Coalesce:
 def portfolio_ranked(products: QuerySet, *, today: datetime.date) -> QuerySet:
     """`products` best opportunity first (no opportunity last, then by name), with the owner and
     domain joined, the open error and warning counts, and the health score the trend compares
-    against (`trend_health` on `trend_day`) — all in the one query that reads the page."""
+    against (`trend_health` on `trend_day`, covering `trend_coverage`) — all in the one query
+    that reads the page."""
     # The latest scored snapshot at least TREND_DAYS old; the unique (product, day) index
     # products_scoresnapshot_daily serves it.
     earlier = ScoreSnapshot.objects.filter(
@@ -59,6 +61,7 @@ def portfolio_ranked(products: QuerySet, *, today: datetime.date) -> QuerySet:
             open_warnings=_open_alert_count(Alert.Severity.WARNING),
             trend_health=Subquery(earlier.values("health_score")[:1]),
             trend_day=Subquery(earlier.values("day")[:1]),
+            trend_coverage=Subquery(earlier.values("health_coverage")[:1]),
         )
         .order_by(F("opportunity_score").desc(nulls_last=True), "name")
     )
@@ -70,6 +73,9 @@ class HealthTrend:
     previous: float
     current: float
     since: datetime.date
+    # What each score covered (DESIGN.md §5); None on history kept before coverage was.
+    previous_coverage: int | None = None
+    coverage: int | None = None
 
     @property
     def arrow(self) -> str:
@@ -77,11 +83,16 @@ class HealthTrend:
 
     @property
     def label(self) -> str:
-        """Reads "Health 64 → 71 since 16 Nov", rounded as the health badge rounds."""
-        return (
+        """Reads "Health 64 → 71 since 16 Nov", rounded as the score beside the badge; when the
+        two scores cover different weights, it says so, so that a score from one component is
+        not read as the same figure as a score from five."""
+        label = (
             f"Health {floatformat(self.previous, 0)} → {floatformat(self.current, 0)} "
             f"since {dateformat.format(self.since, 'j M')}"
         )
+        if self.previous_coverage is not None and self.previous_coverage != self.coverage:
+            label += f" (it covered {self.previous_coverage} of 100 then, {self.coverage} now)"
+        return label
 
 
 def health_trend(product: DataProduct) -> HealthTrend | None:
@@ -97,7 +108,14 @@ def health_trend(product: DataProduct) -> HealthTrend | None:
         direction = "down"
     else:
         direction = "flat"
-    return HealthTrend(direction, previous, product.health_score, product.trend_day)
+    return HealthTrend(
+        direction,
+        previous,
+        product.health_score,
+        product.trend_day,
+        getattr(product, "trend_coverage", None),
+        product.health_coverage,
+    )
 
 
 def days_since(moment: datetime.datetime | None, today: datetime.date) -> int | None:
@@ -117,7 +135,7 @@ def portfolio_charts(products: QuerySet) -> dict:
     stages = dict.fromkeys(Stage.values, 0)
     health = dict.fromkeys(HealthStatus.values, 0)
     rows = products.order_by().values("stage", "health_status").annotate(n=Count("pk"))
-    for row in rows:  # at most one row per (stage, status) pair: 7 × 4
+    for row in rows:  # at most one row per (stage, status) pair: 7 × 5
         stages[row["stage"]] += row["n"]
         health[row["health_status"]] += row["n"]
     top = max(stages.values())
@@ -138,7 +156,7 @@ def portfolio_charts(products: QuerySet) -> dict:
 
 # Geometry of the two charts in SVG user units (the viewBox scales them to their card): a label
 # column, the bars, and a column for the count.
-CHART_WIDTH, LABEL_WIDTH, COUNT_WIDTH = 320, 80, 40
+CHART_WIDTH, LABEL_WIDTH, COUNT_WIDTH = 320, 112, 40  # labels up to "Not enough data"
 ROW_HEIGHT, BAR_HEIGHT, RETIRED_GAP = 26, 18, 14
 BAR_SPACE = CHART_WIDTH - LABEL_WIDTH - COUNT_WIDTH
 

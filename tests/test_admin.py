@@ -14,6 +14,7 @@ from api.models import ApiToken, IngestionKey
 from metrics.admin import RECENT_ROWS
 from metrics.models import KPI, Measurement
 from products.models import Alert, DataProduct, ProductReview, ScoreSnapshot, StageChange, TaskRun
+from products.recompute import portfolio_recompute
 from tests.adoption import factories as adoption
 from tests.discovery import factories as discovery
 from tests.metrics import factories as metrics
@@ -198,6 +199,18 @@ def test_it_shows_a_product_with_its_stage_history_read_only(admin_client, admin
     # Stage moves go through the gate on the product page, not through the admin form.
     assert "stage" not in response.context["adminform"].form.fields
     assert "stage_changes-0-note" not in response.content.decode()
+
+
+def test_it_lists_a_product_s_health_with_what_decided_it_and_its_coverage(admin_client):
+    product = DataProductFactory(name="Churn radar", last_reviewed_at=timezone.now())
+    portfolio_recompute(product_ids=[product.pk])
+
+    html = admin_client.get(admin_url(DataProduct, "changelist")).content.decode()
+    history = admin_client.get(admin_url(ScoreSnapshot, "changelist")).content.decode()
+
+    assert "Not enough data — covers 10 of 100" in html
+    assert '<td class="field-health_coverage">10</td>' in html
+    assert '<td class="field-health_coverage">10</td>' in history
 
 
 def test_it_filters_open_alerts(admin_client):

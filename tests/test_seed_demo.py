@@ -15,7 +15,7 @@ from django.utils import timezone
 from adoption.models import UsageSnapshot
 from discovery.models import Evidence, Hypothesis, Insight
 from metrics.models import KPI, DefinitionOfDone, DoneCriterion, Experiment, ServiceLevelCheck
-from products.models import DataProduct, StageChange
+from products.models import DataProduct, ScoreSnapshot, StageChange
 from roadmaps.models import RoadmapItem, ScoringModel
 
 DOMAIN_APPS = ("products", "discovery", "roadmaps", "metrics", "adoption")
@@ -194,6 +194,29 @@ def test_usage_is_weekly_and_one_product_lost_a_third_of_its_users(seeded):
         if len(weeks) >= 5 and weeks[0] <= 0.7 * weeks[4]:
             dropped.append(product.slug)
     assert len(dropped) == 1
+
+
+def test_its_health_figures_tell_the_truth(seeded):
+    """No status from less than half the weights, and a product known only by its review says
+    so, in its figures and in its history."""
+    products = list(DataProduct.objects.all())
+    for product in products:
+        if product.health_coverage < 50:
+            assert product.health_status in ("not_enough_data", "unknown"), product.name
+    review_only = [
+        p
+        for p in products
+        if [c["key"] for c in p.health_breakdown["components"] if c["value"] is not None]
+        == ["review"]
+    ]
+    assert review_only
+    for product in review_only:
+        assert product.health_headline == "Not enough data — covers 10 of 100"
+    for snapshot in ScoreSnapshot.objects.select_related("product"):
+        assert (snapshot.health_status, snapshot.health_coverage) == (
+            snapshot.product.health_status,
+            snapshot.product.health_coverage,
+        )
 
 
 def test_the_demo_pm_owns_products_and_sits_on_another_team(seeded):

@@ -9,14 +9,25 @@ from django.utils import timezone
 
 from api.models import ApiToken
 from products.recompute import portfolio_recompute
+from tests.adoption.factories import UsageSnapshotFactory
 from tests.api.conftest import api_client
-from tests.metrics.factories import KPIFactory, MeasurementFactory
+from tests.metrics.factories import (
+    KPIFactory,
+    MeasurementFactory,
+    ServiceLevelCheckFactory,
+    ServiceLevelFactory,
+)
 from tests.products.factories import DataProductFactory
 from tests.roadmaps.factories import RoadmapItemFactory
 
 pytestmark = pytest.mark.django_db
 
 PRODUCTS = "/api/v1/products"
+
+
+def _this_monday() -> datetime.date:
+    today = timezone.localdate()
+    return today - datetime.timedelta(days=today.weekday())
 
 
 @pytest.fixture
@@ -84,12 +95,50 @@ def test_a_product_has_its_health_and_each_component_explained(token, product):
     assert components["adoption"]["set_up"]
 
 
+def test_a_product_s_health_names_its_coverage_and_what_decided_its_status(token, product):
+    """Target 50 users, 10 active: adoption 20; review today: 100. Coverage 25 + 10 = 35, below
+    50: not enough data whatever the two say, though the score is (25×20 + 10×100) / 35 =
+    42.86 → 42.9."""
+    product.target_users = 50
+    product.last_reviewed_at = timezone.now()
+    product.save()
+    UsageSnapshotFactory(product=product, week_start=_this_monday(), active_users=10)
+    portfolio_recompute()
+
+    body = api_client(token).get(f"{PRODUCTS}/churn-radar").json()
+
+    assert (body["health_score"], body["health_status"]) == (42.9, "not_enough_data")
+    assert body["health_coverage"] == 35
+    assert body["health_headline"] == "Not enough data — covers 35 of 100"
+    assert body["health"]["coverage"] == 35
+    assert body["health"]["decided_by"] is None
+    assert body["health"]["headline"] == "Not enough data — covers 35 of 100"
+
+    # One more component, reliability 1 of 2 checks = 50: coverage 55, the worst (adoption 20)
+    # decides: at risk.
+    level = ServiceLevelFactory(product=product)
+    ServiceLevelCheckFactory(service_level=level, observed=level.objective)
+    ServiceLevelCheckFactory(service_level=level, observed=level.objective * 10)
+    portfolio_recompute()
+
+    body = api_client(token).get(f"{PRODUCTS}/churn-radar").json()
+
+    assert (body["health_status"], body["health_coverage"]) == ("at_risk", 55)
+    assert body["health"]["decided_by"] == {"key": "adoption", "label": "Adoption", "value": 20.0}
+    assert body["health"]["headline"] == body["health_headline"] == "At risk — adoption 20"
+    listed = api_client(token).get(PRODUCTS).json()["items"][0]
+    assert (listed["health_coverage"], listed["health_headline"]) == (55, "At risk — adoption 20")
+
+
 def test_a_product_never_recomputed_says_so(token, product):
     body = api_client(token).get(f"{PRODUCTS}/churn-radar").json()
 
     assert body["health"] == {
         "score": None,
         "status": "unknown",
+        "coverage": 0,
+        "decided_by": None,
+        "headline": "Unknown — no data yet",
         "summary": "Not computed yet.",
         "computed_at": None,
         "components": [],

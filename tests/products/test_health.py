@@ -227,3 +227,160 @@ def test_the_breakdown_keeps_every_component_for_the_page():
     assert breakdown["score"] == 42.0
     assert [c["key"] for c in breakdown["components"]] == ["adoption", "review"]
     assert breakdown["components"][1]["value"] is None
+
+
+# --- coverage, not enough data, the deciding component (issue 12) --------------------------------
+
+
+@pytest.mark.parametrize(
+    ("known", "coverage"),
+    [
+        ({"review": 100.0}, 10),
+        ({"outcomes": 90.0, "review": 100.0}, 40),  # 30 + 10
+        ({"adoption": 80.0, "readiness": 75.0, "review": 100.0}, 50),  # 25 + 15 + 10
+        ({"outcomes": 22.0, "reliability": 95.0}, 50),  # 30 + 20
+        (dict.fromkeys(health.WEIGHTS, 80.0), 100),
+        ({}, 0),
+    ],
+)
+def test_the_coverage_is_the_sum_of_the_known_weights(known, coverage):
+    result = health.health([_component(key, known.get(key)) for key in health.WEIGHTS])
+    assert result.coverage == coverage
+
+
+@pytest.mark.parametrize(
+    "known",
+    [
+        {"review": 100.0},  # a product known only by its review is not healthy
+        {"outcomes": 90.0, "review": 100.0},  # 40: every known component ≥ 70, still too little
+        {"adoption": 12.0, "review": 100.0},  # 35: not at risk either, not enough to say
+    ],
+)
+def test_below_half_the_weights_there_is_not_enough_data_whatever_the_components_say(known):
+    result = health.health([_component(key, known.get(key)) for key in health.WEIGHTS])
+    assert result.status == health.NOT_ENOUGH_DATA
+    assert result.decided_by is None
+    assert health.STATUS_LABELS[result.status] == "Not enough data"
+    # The score is still the weighted mean of what is known, shown with its coverage.
+    assert result.score is not None
+
+
+def test_a_product_known_only_by_its_review_reads_not_enough_data():
+    result = health.health(
+        [_component(key, 100.0 if key == "review" else None) for key in health.WEIGHTS]
+    )
+    assert (result.score, result.coverage, result.status) == (100.0, 10, health.NOT_ENOUGH_DATA)
+    assert result.headline == "Not enough data — covers 10 of 100"
+    assert result.summary == (
+        "Only Review has data: it covers 10 of 100, and a status needs 50 or more. "
+        "4 of 5 components not set up."
+    )
+
+
+def test_not_enough_data_names_every_known_component():
+    result = health.health(
+        [_component("outcomes", 90.0), _component("adoption", None), _component("review", 100.0)]
+    )
+    assert result.summary == (
+        "Only Outcomes and Review have data: they cover 40 of 100, and a status needs 50 or "
+        "more. 1 of 3 components not set up."
+    )
+
+
+def test_exactly_half_the_weights_gives_a_status():
+    # adoption 80, readiness 75, review 100: 25 + 15 + 10 = 50, all ≥ 70; the lowest decides.
+    result = health.health(
+        [
+            _component("outcomes", None),
+            _component("adoption", 80.0),
+            _component("reliability", None),
+            _component("readiness", 75.0),
+            _component("review", 100.0),
+        ]
+    )
+    assert (result.coverage, result.status) == (50, health.HEALTHY)
+    assert result.decided_by.key == "readiness"
+    assert result.headline == "Healthy — readiness 75"
+    assert result.summary == (
+        "Every known component is 70 or more; the lowest is Readiness (75). "
+        "2 of 5 components not set up."
+    )
+
+
+def test_no_known_component_has_no_coverage_and_no_decider():
+    result = health.health([_component(key, None) for key in health.WEIGHTS])
+    assert (result.coverage, result.decided_by) == (0, None)
+    assert result.headline == "Unknown — no data yet"
+
+
+@pytest.mark.parametrize(
+    ("values", "decider", "headline"),
+    [
+        # The worst component decides, whatever its weight.
+        ((80, 42, 85, 75, 80), "adoption", "Caution — adoption 42"),
+        ((22, 42, 85, 75, 80), "outcomes", "At risk — outcomes 22"),
+        ((95, 90, 85, 99.9, 33.3), "review", "At risk — review 33.3"),
+        ((95, 90, 85, 72.5, 100), "readiness", "Healthy — readiness 72.5"),
+        # Ties go to the heavier component (first in weight order): it moves the score most.
+        ((90, 30, 85, 75, 30), "adoption", "At risk — adoption 30"),
+        ((55, 90, 55, 55, 55), "outcomes", "Caution — outcomes 55"),
+        ((70, 70, 70, 70, 70), "outcomes", "Healthy — outcomes 70"),
+    ],
+)
+def test_the_worst_component_is_named_beside_the_status(values, decider, headline):
+    result = health.health(
+        [_component(key, float(v)) for key, v in zip(health.WEIGHTS, values, strict=True)]
+    )
+    assert result.decided_by.key == decider
+    assert result.headline == headline
+
+
+def test_the_decider_is_the_worst_whatever_order_the_components_come_in():
+    result = health.health(
+        [_component("review", 30.0), _component("adoption", 30.0), _component("outcomes", 90.0)]
+    )
+    assert result.decided_by.key == "adoption"
+
+
+def test_the_breakdown_keeps_the_coverage_and_the_decider():
+    result = health.health(
+        [_component("outcomes", 22.0), _component("reliability", 90.0), _component("review", None)]
+    )
+    breakdown = result.as_breakdown()
+    assert breakdown["coverage"] == 50
+    assert breakdown["decided_by"] == "outcomes"
+    assert health.headline_of(status=result.status, breakdown=breakdown) == (
+        "At risk — outcomes 22"
+    )
+
+
+@pytest.mark.parametrize(
+    ("status", "breakdown", "headline"),
+    [
+        (
+            "caution",
+            {"decided_by": "adoption", "components": [{"key": "adoption", "value": 42.0}]},
+            "Caution — adoption 42",
+        ),
+        (
+            "not_enough_data",
+            {"coverage": 35, "decided_by": None, "components": []},
+            "Not enough data — covers 35 of 100",
+        ),
+        ("unknown", {}, "Unknown — no data yet"),
+        # Stored before the decider was kept: the status alone, until the next recompute.
+        ("healthy", {"components": [{"key": "review", "value": 100.0}]}, "Healthy"),
+    ],
+)
+def test_the_headline_is_read_back_from_the_stored_breakdown(status, breakdown, headline):
+    assert health.headline_of(status=status, breakdown=breakdown) == headline
+
+
+def test_coverage_words():
+    assert health.coverage_words(45) == "covers 45 of 100"
+
+
+def test_the_status_labels_are_the_stored_choices():
+    from products.models import DataProduct
+
+    assert dict(DataProduct.HealthStatus.choices) == health.STATUS_LABELS

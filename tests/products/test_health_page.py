@@ -1,6 +1,7 @@
 """The stakeholder health page `/products/<slug>/health/`."""
 
 import datetime
+import re
 from decimal import Decimal
 
 import pytest
@@ -72,6 +73,43 @@ def test_it_shows_the_stored_score_with_every_component_explained(tracked, stake
     assert tracked.scores_computed_at.strftime("%-d %b %Y") in page
 
 
+def _summary(page: str) -> str:
+    """The health summary card (score, status, why) as text."""
+    card = page.split('data-testid="health-summary"', 1)[1].split("</section>", 1)[0]
+    return " ".join(re.sub(r"<[^>]+>", " ", card).split())
+
+
+def test_it_names_the_deciding_component_and_the_coverage(tracked, stakeholder):
+    page = client_for(stakeholder).get(f"/products/{tracked.slug}/health/").content.decode()
+    summary = _summary(page)
+    # (30×50 + 25×42 + 20×100 + 15×50 + 10×100) / 100 = 63; three are below 70, the worst of
+    # them (adoption 42) is named beside the status.
+    assert "63 covers 100 of 100" in summary
+    assert "Caution — adoption 42" in summary
+    assert "Outcomes (50), Adoption (42) and Readiness (50) are below 70." in summary
+
+
+def test_a_product_known_only_by_its_review_has_not_enough_data(product, stakeholder):
+    product.last_reviewed_at = timezone.now()
+    product.save()
+    portfolio_recompute()
+    page = client_for(stakeholder).get(f"/products/{product.slug}/health/").content.decode()
+    summary = _summary(page)
+    assert "100 covers 10 of 100" in summary
+    assert "Not enough data — covers 10 of 100" in summary
+    assert "Only Review has data: it covers 10 of 100, and a status needs 50 or more." in summary
+    assert "Healthy" not in summary
+    assert 'class="badge health-badge health-not_enough_data"' in page
+
+
+def test_it_explains_the_coverage_rule(tracked, stakeholder):
+    page = client_for(stakeholder).get(f"/products/{tracked.slug}/health/").content.decode()
+    assert (
+        "Coverage: the weights of the components that have data; below 50 there is not enough "
+        "data for a status." in _summary(page)
+    )
+
+
 def test_it_shows_the_records_behind_the_score(tracked, stakeholder):
     page = client_for(stakeholder).get(f"/products/{tracked.slug}/health/").content.decode()
     assert "Which accounts the account managers call this week." in page
@@ -98,6 +136,7 @@ def test_components_without_data_say_what_would_set_them_up(product, stakeholder
 def test_a_product_never_computed_says_so(product, stakeholder):
     page = client_for(stakeholder).get(f"/products/{product.slug}/health/").content.decode()
     assert "Not computed yet" in page
+    assert "Unknown — no data yet" in _summary(page)
 
 
 @pytest.mark.parametrize("who", ["pm", "team_member", "lead", "stakeholder", "other_pm"])

@@ -8,8 +8,9 @@ import pytest
 from django.contrib.contenttypes.models import ContentType
 from django.utils import timezone
 
-from products import selectors
+from products import health, selectors
 from products.models import Alert, DataProduct, ScoreSnapshot
+from products.recompute import portfolio_recompute
 from tests.helpers import client_for
 from tests.products.factories import AlertFactory, DataProductFactory, DomainFactory, UserFactory
 
@@ -112,10 +113,23 @@ def test_it_continues_the_rank_on_the_next_page(pm):
     assert '<span class="visually-hidden">Rank </span>51</span>' in response.content.decode()
 
 
+def _stored_health(**values) -> dict:
+    """The product columns the recompute would store for these component values."""
+    result = health.health(
+        [health.Component(key, values.get(key), "hand-set") for key in health.WEIGHTS]
+    )
+    return {
+        "health_score": result.score,
+        "health_status": result.status,
+        "health_coverage": result.coverage,
+        "health_breakdown": result.as_breakdown(),
+    }
+
+
 def test_it_shows_each_products_facts_in_its_row(product, pm):
+    # (30×60 + 25×42 + 20×85 + 15×50 + 10×80) / 100 = 61 → caution (adoption 42, the worst).
     DataProduct.objects.filter(pk=product.pk).update(
-        health_score=61.6,
-        health_status="caution",
+        **_stored_health(outcomes=60, adoption=42, reliability=85, readiness=50, review=80),
         opportunity_score=42.25,
         stage="pilot",
         kind="ml_model",
@@ -127,7 +141,8 @@ def test_it_shows_each_products_facts_in_its_row(product, pm):
     row = _row(client_for(pm).get("/"), "Churn radar")
     assert 'href="/products/churn-radar/"' in row
     assert 'href="/products/churn-radar/health/"' in row
-    assert "Caution · 62" in row
+    assert "Caution — adoption 42" in row
+    assert re.search(r">61</span>\s*<span[^>]*>covers 100 of 100<", row)
     assert '<td class="num">42.2</td>' in row or '<td class="num">42.3</td>' in row
     assert f"<td>{product.domain.name}</td>" in row
     assert "<td>ML model</td>" in row
@@ -141,7 +156,38 @@ def test_it_says_never_for_a_product_never_reviewed_and_unknown_health(product, 
     row = _row(client_for(pm).get("/"), "Churn radar")
     assert '<span class="muted">Never</span>' in row
     assert 'class="badge health-badge health-unknown"' in row
-    assert "Unknown<span" in row  # no score after the status
+    assert "Unknown — no data yet<span" in row
+    assert "covers" not in row  # no score, so no coverage either
+
+
+def test_a_status_and_a_score_never_seem_to_disagree(pm):
+    """ "At risk · 70" beside "Caution · 76" read as a contradiction: each status now names the
+    component that decided it, and each score its coverage."""
+    # (30×22 + 25×90 + 20×95 + 15×80 + 10×100) / 100 = 70.1: at risk by outcomes 22.
+    DataProductFactory(
+        name="Churn radar",
+        owner=pm,
+        **_stored_health(outcomes=22, adoption=90, reliability=95, readiness=80, review=100),
+    )
+    # (30×76 + 25×60 + 20×90) / 75 = 5580 / 75 = 74.4: caution by adoption 60, covers 75.
+    DataProductFactory(
+        name="Cash view", owner=pm, **_stored_health(outcomes=76, adoption=60, reliability=90)
+    )
+    response = client_for(pm).get("/")
+    at_risk, caution = _row(response, "Churn radar"), _row(response, "Cash view")
+    assert "At risk — outcomes 22" in at_risk
+    assert re.search(r">70</span>\s*<span[^>]*>covers 100 of 100<", at_risk)
+    assert "Caution — adoption 60" in caution
+    assert re.search(r">74</span>\s*<span[^>]*>covers 75 of 100<", caution)
+
+
+def test_a_product_known_only_by_its_review_has_not_enough_data(product, pm):
+    DataProduct.objects.filter(pk=product.pk).update(last_reviewed_at=timezone.now())
+    portfolio_recompute()
+    row = _row(client_for(pm).get("/"), "Churn radar")
+    assert 'class="badge health-badge health-not_enough_data"' in row
+    assert "Not enough data — covers 10 of 100" in row
+    assert "Healthy" not in row
 
 
 def test_it_counts_open_errors_and_warnings_and_links_to_them(product, pm):
@@ -236,6 +282,33 @@ def test_it_skips_a_snapshot_without_a_score(product, pm):
     assert "trend-up" in cell
 
 
+def test_a_trend_across_a_change_of_coverage_says_so(product, pm):
+    """A week ago only the review was known (100, covering 10); now all five are (60): the
+    arrow is a real fall of the score, but the label says the two cover different weights."""
+    DataProduct.objects.filter(pk=product.pk).update(
+        health_score=60.0, health_status="caution", health_coverage=100
+    )
+    ScoreSnapshot.objects.create(
+        product=product, day=_days_ago(8), health_score=100.0, health_coverage=10
+    )
+    cell = _trend_cell(client_for(pm).get("/"), "Churn radar")
+    since = _days_ago(8)
+    assert "trend-down" in cell
+    assert (
+        f"Health 100 → 60 since {since.day} {since:%b} (it covered 10 of 100 then, 100 now)" in cell
+    )
+
+
+def test_a_trend_at_the_same_coverage_does_not_mention_it(product, pm):
+    DataProduct.objects.filter(pk=product.pk).update(
+        health_score=60.0, health_status="caution", health_coverage=75
+    )
+    ScoreSnapshot.objects.create(
+        product=product, day=_days_ago(8), health_score=64.0, health_coverage=75
+    )
+    assert "covered" not in _trend_cell(client_for(pm).get("/"), "Churn radar")
+
+
 @pytest.mark.parametrize(
     ("current", "snapshots"),
     [
@@ -273,9 +346,9 @@ def assorted(pm):
         ("Pipeline feed", sales, "dataset", "build", "caution"),
         ("Win rates", sales, "dashboard", "retired", "unknown"),
     ]
-    for name, domain, kind, stage, health in specs:
+    for name, domain, kind, stage, status in specs:
         DataProductFactory(
-            name=name, domain=domain, kind=kind, stage=stage, health_status=health, owner=pm
+            name=name, domain=domain, kind=kind, stage=stage, health_status=status, owner=pm
         )
 
 
@@ -311,7 +384,22 @@ def test_the_charts_count_what_the_filters_select(pm, assorted):
         "Launched": 1,
         "Retired": 0,
     }
-    assert _chart(response, "health") == {"Healthy": 1, "Caution": 0, "At risk": 1, "Unknown": 0}
+    assert _chart(response, "health") == {
+        "Healthy": 1,
+        "Caution": 0,
+        "At risk": 1,
+        "Not enough data": 0,
+        "Unknown": 0,
+    }
+
+
+def test_it_filters_the_products_without_enough_data(pm, assorted):
+    DataProductFactory(name="Churn notes", owner=pm, health_status="not_enough_data")
+    response = client_for(pm).get("/?health=not_enough_data")
+    assert _rows(response) == ["Churn notes"]
+    assert '<option value="not_enough_data" selected>Not enough data</option>' in (
+        response.content.decode()
+    )
 
 
 def test_it_keeps_the_filters_in_the_form(pm, assorted):
@@ -384,30 +472,38 @@ def test_it_answers_an_htmx_history_restore_with_the_full_page(pm, assorted):
 
 
 def test_the_charts_count_every_stage_and_health_status(pm):
-    for stage, health, n in [
+    for stage, status, n in [
         ("idea", "unknown", 3),
         ("build", "caution", 2),
         ("launched", "healthy", 4),
         ("launched", "at_risk", 1),
+        ("pilot", "not_enough_data", 2),
         ("retired", "unknown", 1),
     ]:
-        DataProductFactory.create_batch(n, stage=stage, health_status=health, owner=pm)
+        DataProductFactory.create_batch(n, stage=stage, health_status=status, owner=pm)
     response = client_for(pm).get("/")
     assert _chart(response, "funnel") == {
         "Idea": 3,
         "Discovery": 0,
         "Definition": 0,
         "Build": 2,
-        "Pilot": 0,
+        "Pilot": 2,
         "Launched": 5,
         "Retired": 1,
     }
-    assert _chart(response, "health") == {"Healthy": 4, "Caution": 2, "At risk": 1, "Unknown": 4}
+    assert _chart(response, "health") == {
+        "Healthy": 4,
+        "Caution": 2,
+        "At risk": 1,
+        "Not enough data": 2,
+        "Unknown": 4,
+    }
     # The SVG itself: the life-cycle bars and the retired bar apart.
     html = response.content.decode()
-    assert html.count('class="bar bar-stage"') == 3
+    assert html.count('class="bar bar-stage"') == 4
     assert html.count('class="bar bar-retired"') == 1
-    assert html.count('class="bar bar-health-') == 4
+    assert html.count('class="bar bar-health-') == 5
+    assert html.count('class="bar bar-health-not_enough_data"') == 1
 
 
 def test_the_chart_bars_scale_to_the_largest_count():
@@ -435,7 +531,8 @@ def _bulk_portfolio(size: int, owner) -> list:
             stage=stages[n % len(stages)],
             owner=owner if n % 2 else UserFactory(),
             health_score=n % 100,
-            health_status=statuses[n % len(statuses)],
+            # Not n % 5 like the domain: every domain gets every status.
+            health_status=statuses[(n // 5) % len(statuses)],
             opportunity_score=None if n % 7 == 0 else n % 90,
             last_reviewed_at=timezone.now() - datetime.timedelta(days=n % 200),
         )
@@ -485,4 +582,5 @@ def test_the_fragment_query_count_does_not_grow(django_assert_num_queries, stake
     with django_assert_num_queries(7):
         response = client.get(f"/?domain={domains[0].slug}&health=caution", **HX)
     assert response.status_code == 200
+    assert response.context["page"].object_list  # the filters select some products
     assert b"<html" not in response.content

@@ -117,11 +117,12 @@ def test_it_writes_one_history_row_per_day(worked_product):
     portfolio_recompute()
     snapshot = ScoreSnapshot.objects.get(product=worked_product)
     assert snapshot.day == timezone.localdate()
-    assert (snapshot.health_score, snapshot.health_status, snapshot.opportunity_score) == (
-        70.8,
-        "caution",
-        40.0,
-    )
+    assert (
+        snapshot.health_score,
+        snapshot.health_status,
+        snapshot.health_coverage,
+        snapshot.opportunity_score,
+    ) == (70.8, "caution", 100, 40.0)
 
 
 def test_running_it_twice_changes_nothing_but_the_stamp(worked_product):
@@ -153,9 +154,71 @@ def test_a_product_with_nothing_set_up_is_unknown(product):
     portfolio_recompute()
     product.refresh_from_db()
     assert (product.health_score, product.health_status) == (None, "unknown")
+    assert product.health_coverage == 0
+    assert product.health_headline == "Unknown — no data yet"
     assert product.opportunity_score is None
     assert all(c["value"] is None for c in product.health_breakdown["components"])
     assert all(c["set_up"] for c in product.health_breakdown["components"])
+
+
+def test_it_stores_the_coverage_and_the_deciding_component(worked_product):
+    portfolio_recompute()
+    worked_product.refresh_from_db()
+    # Every component known: 30 + 25 + 20 + 15 + 10; adoption (42) is the worst.
+    assert worked_product.health_coverage == 100
+    assert worked_product.health_breakdown["coverage"] == 100
+    assert worked_product.health_breakdown["decided_by"] == "adoption"
+    assert worked_product.health_headline == "Caution — adoption 42"
+
+
+def test_a_product_known_only_by_its_review_has_not_enough_data(product):
+    product.last_reviewed_at = timezone.now()
+    product.save()
+    portfolio_recompute()
+    product.refresh_from_db()
+    # Review 100 alone: the score is 100, but it covers 10 of the 100 weights, below 50.
+    assert (product.health_score, product.health_coverage) == (100.0, 10)
+    assert product.health_status == DataProduct.HealthStatus.NOT_ENOUGH_DATA
+    assert product.health_breakdown["decided_by"] is None
+    assert product.health_headline == "Not enough data — covers 10 of 100"
+    snapshot = ScoreSnapshot.objects.get(product=product)
+    assert (snapshot.health_score, snapshot.health_status, snapshot.health_coverage) == (
+        100.0,
+        "not_enough_data",
+        10,
+    )
+
+
+def test_half_the_weights_gives_a_status(product):
+    """Adoption 45 / 50 = 90, reliability 1 of 2 checks = 50, review today 100:
+    coverage 25 + 20 + 10 = 55; score (25×90 + 20×50 + 10×100) / 55 = 4250 / 55 = 77.27… →
+    77.3; caution, decided by reliability 50."""
+    product.target_users = 50
+    product.last_reviewed_at = timezone.now()
+    product.save()
+    UsageSnapshotFactory(product=product, week_start=_monday(timezone.localdate()), active_users=45)
+    level = ServiceLevelFactory(product=product)
+    ServiceLevelCheckFactory(service_level=level, observed=level.objective)
+    ServiceLevelCheckFactory(service_level=level, observed=level.objective * 10)
+    portfolio_recompute()
+    product.refresh_from_db()
+    assert (product.health_score, product.health_coverage) == (77.3, 55)
+    assert product.health_status == DataProduct.HealthStatus.CAUTION
+    assert product.health_headline == "Caution — reliability 50"
+    assert ScoreSnapshot.objects.get().health_coverage == 55
+
+
+def test_a_coverage_change_alone_moves_today_s_history(product):
+    """Review 100 (10 of 100), then a Definition of Done fully met (readiness 100): the score
+    stays 100 but the coverage moves to 25, and today's row follows."""
+    product.last_reviewed_at = timezone.now()
+    product.save()
+    portfolio_recompute()
+    definition = DefinitionOfDoneFactory(product=product)
+    DoneCriterionFactory(definition=definition, required=True, met=True)
+    assert portfolio_recompute() == 1
+    snapshot = ScoreSnapshot.objects.get()
+    assert (snapshot.health_score, snapshot.health_coverage) == (100.0, 25)
 
 
 def test_it_recomputes_only_the_products_asked_for(worked_product):

@@ -135,6 +135,7 @@ class Command(BaseCommand):
                         day=today - timedelta(weeks=weeks),
                         health_score=round(score, 1),
                         health_status=product.health_status,
+                        health_coverage=product.health_coverage,
                         opportunity_score=product.opportunity_score,
                     )
                 )
