@@ -200,6 +200,13 @@ def ingest(
         # PostgreSQL made this insert wait for the racing request's commit; replay its answer.
         stored = IngestionKey.objects.get(token=token, key=key)
         return _replay(stored, endpoint=endpoint, fingerprint=fingerprint)
+    except ItemsRejected:
+        # A retry racing its original with the same key waits on the original's new rows (one
+        # measurement per KPI and time) and fails once it commits: replay the original's answer.
+        stored = key is not None and IngestionKey.objects.filter(token=token, key=key).first()
+        if stored:
+            return _replay(stored, endpoint=endpoint, fingerprint=fingerprint)
+        raise
 
 
 def _replay(stored: IngestionKey, *, endpoint: str, fingerprint: str) -> Answer:

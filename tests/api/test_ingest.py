@@ -545,23 +545,23 @@ def test_two_days_of_one_week_in_a_request_are_refused(pipeline, product):
 
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_two_racing_retries_with_one_key_write_once(on_postgres, pm, product, monkeypatch):
-    """Both requests validate and write; the second's key insert waits for the first to commit,
-    fails on the unique key, rolls its writes back and replays the first answer."""
+    """Both requests validate, then write at once; the second's inserts wait for the first to
+    commit (one measurement per KPI and time, or the unique key), fail, roll back and replay
+    the first answer."""
     from django.db import connections
 
     from api import services
 
     kpi = KPIFactory(product=product)
     plaintext = make_token(pm, product)
-    both_written = threading.Barrier(2, timeout=20)
+    both_validated = threading.Barrier(2, timeout=20)
     write = services.INGESTERS["measurements"]
 
-    def write_then_wait(**kwargs):
-        summary = write(**kwargs)
-        both_written.wait()
-        return summary
+    def wait_then_write(**kwargs):
+        both_validated.wait()
+        return write(**kwargs)
 
-    monkeypatch.setitem(services.INGESTERS, "measurements", write_then_wait)
+    monkeypatch.setitem(services.INGESTERS, "measurements", wait_then_write)
     answers = []
 
     def send():
