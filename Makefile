@@ -6,7 +6,7 @@ MANAGE := $(BIN)/python manage.py
 STAMP := $(VENV)/.installed
 ADDR ?= 127.0.0.1:8000
 
-.PHONY: install run test lint format check clean
+.PHONY: install run test lint format check clean backup restore
 
 $(STAMP): pyproject.toml constraints.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -38,6 +38,25 @@ lint: $(STAMP)
 format: $(STAMP)
 	$(BIN)/ruff format .
 	$(BIN)/ruff check --fix .
+
+# PostgreSQL only (README "Backup and restore"): the database DATABASE_URL names, in
+# pg_dump's custom format, restored all or nothing.
+BACKUP ?= var/backups/dpm-$(shell date +%Y%m%d-%H%M%S).dump
+PG_URL_REQUIRED = @case "$$DATABASE_URL" in postgres://*|postgresql://*) ;; \
+	*) echo "DATABASE_URL must name the PostgreSQL database (postgres://...)" >&2; exit 2;; esac
+
+backup:
+	$(PG_URL_REQUIRED)
+	mkdir -p "$(dir $(BACKUP))"
+	pg_dump --format=custom --no-owner --no-privileges --file="$(BACKUP)" --dbname="$$DATABASE_URL"
+	@echo "Backed up to $(BACKUP)"
+
+restore:
+	$(PG_URL_REQUIRED)
+	@test -n "$(FILE)" || { echo "Say which dump: make restore FILE=var/backups/....dump" >&2; exit 2; }
+	pg_restore --clean --if-exists --no-owner --no-privileges --single-transaction \
+		--exit-on-error --dbname="$$DATABASE_URL" "$(FILE)"
+	@echo "Restored $(FILE)"
 
 clean:
 	rm -rf $(VENV) var

@@ -7,6 +7,7 @@ from django.contrib.auth import get_user_model
 from adoption.models import AdoptionBarrier, EnablementAsset
 from adoption.services import MAX_COUNT, USAGE_IMPORT_OPTIONAL, USAGE_IMPORT_REQUIRED
 from discovery.models import Insight
+from dpm.lib.validators import in_future, validate_date_range
 
 DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 # With spaces, so the help text wraps in a narrow column; the import strips them anyway.
@@ -26,6 +27,8 @@ class UsageSnapshotForm(forms.Form):
         label="Week of",
         widget=DATE_INPUT,
         help_text="Any day of the week: it is stored as that week's Monday.",
+        # Any day of this week stands for it, so the future rule is the service's, on the week.
+        validators=[validate_date_range],
     )
     active_users = _count_field("Active users", required=True)
     sessions = _count_field("Sessions")
@@ -44,6 +47,7 @@ class UsageImportForm(forms.Form):
 
 
 NO_AUTHOR = "Say who gave the feedback: choose a person or type a name."
+FEEDBACK_FROM_THE_FUTURE = "Feedback cannot come from the future."
 SEVERITY_CHOICES = [
     (1, "1 – minor"),
     (2, "2 – a nuisance"),
@@ -125,6 +129,14 @@ class FeedbackForm(forms.Form):
         self.fields["user"].queryset = (
             get_user_model().objects.filter(is_active=True).order_by("first_name", "username")
         )
+
+    def clean_given_on(self):
+        """The shared rules for what happened, the future first: 2999 reads as the future."""
+        given_on = self.cleaned_data["given_on"]
+        if in_future(given_on):
+            raise forms.ValidationError(FEEDBACK_FROM_THE_FUTURE)
+        validate_date_range(given_on)
+        return given_on
 
     def clean(self):
         data = super().clean()

@@ -3,6 +3,7 @@ from django.db import models
 
 from discovery.models import Insight
 from dpm.lib.models import TimeStampedModel, choices_constraint, range_constraint
+from dpm.lib.validators import OBSERVATION_VALIDATORS, date_range_constraint
 from products.models import DataProduct
 
 
@@ -17,8 +18,11 @@ class UsageSnapshot(TimeStampedModel):
 
     Source = UsageSnapshotSource
 
-    product = models.ForeignKey(DataProduct, on_delete=models.CASCADE, related_name="usage")
-    week_start = models.DateField(help_text="The Monday of the week.")
+    # PROTECT: a product's recorded use is history; deleting the product does not erase it.
+    product = models.ForeignKey(DataProduct, on_delete=models.PROTECT, related_name="usage")
+    week_start = models.DateField(
+        help_text="The Monday of the week.", validators=OBSERVATION_VALIDATORS
+    )
     active_users = models.PositiveIntegerField()
     sessions = models.PositiveIntegerField(null=True, blank=True)
     median_task_seconds = models.PositiveIntegerField(null=True, blank=True)
@@ -34,6 +38,8 @@ class UsageSnapshot(TimeStampedModel):
             models.UniqueConstraint(
                 fields=["product", "week_start"], name="adoption_usagesnapshot_one_per_week"
             ),
+            # A week near year 1 broke the date arithmetic of the health page (issue 12).
+            date_range_constraint("week_start", "adoption_usagesnapshot_week_start_range"),
         ]
 
     def __str__(self) -> str:
@@ -116,14 +122,15 @@ class EnablementAsset(TimeStampedModel):
 
 
 class Feedback(TimeStampedModel):
-    product = models.ForeignKey(DataProduct, on_delete=models.CASCADE, related_name="feedback")
+    # PROTECT: what users said is history, as their usage is.
+    product = models.ForeignKey(DataProduct, on_delete=models.PROTECT, related_name="feedback")
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     author_name = models.CharField(max_length=120, blank=True)
     rating = models.PositiveSmallIntegerField(help_text="1 (poor) to 5 (excellent).")
     text = models.TextField(blank=True)
-    given_at = models.DateTimeField()
+    given_at = models.DateTimeField(validators=OBSERVATION_VALIDATORS)
 
     class Meta:
         ordering = ["product", "-given_at"]
@@ -133,6 +140,9 @@ class Feedback(TimeStampedModel):
             models.CheckConstraint(
                 condition=models.Q(user__isnull=False) | ~models.Q(author_name=""),
                 name="adoption_feedback_has_author",
+            ),
+            date_range_constraint(
+                "given_at", "adoption_feedback_given_at_range", datetime_field=True
             ),
         ]
 

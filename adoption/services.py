@@ -13,6 +13,7 @@ from django.utils.dateparse import parse_date
 from adoption.models import AdoptionBarrier, EnablementAsset, Feedback, UsageSnapshot
 from discovery.models import Insight
 from dpm.lib.csv_import import CSVImportError, csv_rows, decode_upload
+from dpm.lib.validators import RANGE_MESSAGE, date_out_of_range, in_future
 from products import recompute
 from products.access import ProductAccess
 
@@ -37,10 +38,6 @@ def week_start_of(day: datetime.date) -> datetime.date:
     return day - datetime.timedelta(days=day.weekday())
 
 
-def _this_week() -> datetime.date:
-    return week_start_of(timezone.localdate())
-
-
 def _week_label(week: datetime.date) -> str:
     return f"{week.day} {week:%b %Y}"
 
@@ -50,8 +47,10 @@ def _week_label(week: datetime.date) -> str:
 
 def _week_problem(product_id: int, week: datetime.date, *, exclude_pk: int | None = None):
     """Why `week` cannot be (re)recorded, or None."""
-    if week > _this_week():
+    if in_future(week):
         return f"The week of {_week_label(week)} has not started yet."
+    if date_out_of_range(week):
+        return RANGE_MESSAGE
     taken = UsageSnapshot.objects.filter(product_id=product_id, week_start=week)
     if exclude_pk is not None:
         taken = taken.exclude(pk=exclude_pk)
@@ -154,7 +153,7 @@ def _count_problem(column: str, raw: str, *, required: bool) -> tuple[int | None
     return value, None
 
 
-def _parse_usage_rows(text: str, *, this_week: datetime.date):
+def _parse_usage_rows(text: str):
     """{week: (line, {column: value})} for every row of the file, or CSVImportError naming every
     problem by its line (the header is line 1)."""
     rows = csv_rows(text, required=USAGE_IMPORT_REQUIRED, optional=USAGE_IMPORT_OPTIONAL)
@@ -174,9 +173,11 @@ def _parse_usage_rows(text: str, *, this_week: datetime.date):
             problems.append("week_start is required")
         elif day is None:
             problems.append(f"week_start “{raw_day}” is not a date like 2026-11-16")
+        elif date_out_of_range(day):
+            problems.append(f"week_start {raw_day}: {RANGE_MESSAGE}")
         else:
             week = week_start_of(day)
-            if week > this_week:
+            if in_future(week):
                 problems.append(f"week_start {day} is in a week that has not started yet")
             elif week in seen:
                 problems.append(
@@ -214,7 +215,7 @@ def usage_import(*, access: ProductAccess, upload) -> UsageImportResult:
     Monday; weeks already recorded are updated with the file's figures (columns the file lacks
     are left as they were)."""
     require_edit(access)
-    weeks = _parse_usage_rows(decode_upload(upload), this_week=_this_week())
+    weeks = _parse_usage_rows(decode_upload(upload))
     try:
         added, updated = usage_weeks_upsert(
             product=access.product,
@@ -343,10 +344,14 @@ def feedback_add(
     author_name = author_name.strip()
     if user is None and not author_name:
         raise ValidationError("Say who gave the feedback: choose a person or type a name.")
-    if given_on > timezone.localdate():
+    if in_future(given_on):
         raise ValidationError({"given_on": "Feedback cannot come from the future."})
-    # Noon, so the date reads the same in any nearby time zone.
-    given_at = timezone.make_aware(datetime.datetime.combine(given_on, datetime.time(12)))
+    if date_out_of_range(given_on):
+        raise ValidationError({"given_on": RANGE_MESSAGE})
+    # Noon, so the date reads the same in any nearby time zone; but not later than now, which
+    # the model's rule for observations refuses.
+    noon = timezone.make_aware(datetime.datetime.combine(given_on, datetime.time(12)))
+    given_at = min(noon, timezone.now())
     feedback = Feedback(
         product=access.product,
         user=user,

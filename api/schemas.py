@@ -10,14 +10,30 @@ from decimal import Decimal
 from typing import Annotated
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from ninja import Field, Schema
-from pydantic import BaseModel, ConfigDict, StringConstraints, model_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, StringConstraints, model_validator
+from pydantic_core import PydanticCustomError
 
 from adoption.services import MAX_COUNT
+from dpm.lib.validators import validate_date_range
 from metrics.models import ServiceLevelIndicator
 
 Reference = Annotated[str, StringConstraints(min_length=1, max_length=200)]
 Count = Annotated[int, Field(ge=0, le=MAX_COUNT)]
+
+
+def _in_range(value):
+    """The forms' date rule (dpm/lib/validators.py), in the forms' words."""
+    try:
+        validate_date_range(value)
+    except ValidationError as exc:
+        raise PydanticCustomError("date_range", exc.messages[0]) from None
+    return value
+
+
+Day = Annotated[datetime.date, AfterValidator(_in_range)]
+Moment = Annotated[datetime.datetime, AfterValidator(_in_range)]
 
 
 # Plain pydantic models for the bodies: ninja's Schema wraps the input for reading ORM objects,
@@ -34,8 +50,10 @@ class MeasurementItem(Item):
         description="The measured value: up to 16 digits, 4 after the point.",
         examples=["38.5"],
     )
-    observed_at: datetime.datetime = Field(
-        description="When it was observed: ISO 8601; without an offset, in the site's time zone."
+    observed_at: Moment = Field(
+        description="When it was observed: ISO 8601; without an offset, in the site's time "
+        "zone. From 1900 on, and not in the future (a few minutes of clock skew allowed). A "
+        "measurement is its KPI and this time: sending it again updates it."
     )
     note: str = Field("", description="Up to 300 characters.")
 
@@ -48,14 +66,15 @@ class ServiceLevelCheckItem(Item):
         description="Hours of lag for freshness; a percentage (0–100) for the rates. Whether it "
         "met the objective is computed.",
     )
-    checked_at: datetime.datetime | None = Field(
-        None, description="When it was checked (not in the future); now when left out."
+    checked_at: Moment | None = Field(
+        None,
+        description="When it was checked (from 1900 on, not in the future); now when left out.",
     )
 
 
 class UsageItem(Item):
-    week_start: datetime.date = Field(
-        description="Any day of the week: the week is stored as its Monday."
+    week_start: Day = Field(
+        description="Any day of the week (from 1900 on): the week is stored as its Monday."
     )
     active_users: Count
     sessions: Count | None = None
@@ -99,7 +118,10 @@ class IngestOut(Schema):
     product: str
     received: int = Field(description="How many items the request carried.")
     created: int
-    updated: int = Field(description="Usage weeks that were already recorded and were updated.")
+    updated: int = Field(
+        description="Measurements (same KPI and time) or usage weeks that were already recorded "
+        "and were updated."
+    )
 
 
 class ErrorOut(Schema):

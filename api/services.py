@@ -22,9 +22,16 @@ from adoption.models import UsageSnapshot
 from adoption.services import WeeksTaken, usage_weeks_upsert, week_start_of
 from api import tokens
 from api.models import ApiToken, IngestionKey
+from dpm.lib.validators import in_future
 from metrics.forms import MeasurementRowForm
 from metrics.models import KPI, Measurement, ServiceLevel, ServiceLevelCheck
-from metrics.services import SL_OBSERVED_PLACES, service_level_meets, sl_observed_problem
+from metrics.services import (
+    SL_OBSERVED_PLACES,
+    MeasurementsTaken,
+    measurements_upsert,
+    service_level_meets,
+    sl_observed_problem,
+)
 from products.access import ProductAccess
 from products.models import DataProduct
 from products.recompute import schedule_recompute
@@ -193,6 +200,13 @@ def ingest(
         # PostgreSQL made this insert wait for the racing request's commit; replay its answer.
         stored = IngestionKey.objects.get(token=token, key=key)
         return _replay(stored, endpoint=endpoint, fingerprint=fingerprint)
+    except ItemsRejected:
+        # A retry racing its original with the same key waits on the original's new rows (one
+        # measurement per KPI and time) and fails once it commits: replay the original's answer.
+        stored = key is not None and IngestionKey.objects.filter(token=token, key=key).first()
+        if stored:
+            return _replay(stored, endpoint=endpoint, fingerprint=fingerprint)
+        raise
 
 
 def _replay(stored: IngestionKey, *, endpoint: str, fingerprint: str) -> Answer:
@@ -236,11 +250,13 @@ def _resolve(reference, by_id: dict, by_name: dict):
 
 def measurements_ingest(*, product: DataProduct, items: list[dict]) -> dict:
     """Measurements of the product's KPIs (each item: kpi as id or exact name, value,
-    observed_at, note), checked like a row of the measurements CSV import; source "api"."""
+    observed_at, note), checked like a row of the measurements CSV import; source "api". A
+    measurement is its KPI and time: one already recorded is updated, as the CSV import does,
+    so a batch retried without an Idempotency-Key does not count twice."""
     kpis = list(KPI.objects.filter(product=product).only("pk", "name").order_by())
     by_id = {kpi.pk: kpi for kpi in kpis}
     by_name = {kpi.name: kpi for kpi in kpis}
-    errors, rows = [], []
+    errors, rows = [], {}
     for index, item in enumerate(items):
         kpi = _resolve(item["kpi"], by_id, by_name)
         if kpi is None:
@@ -265,19 +281,25 @@ def measurements_ingest(*, product: DataProduct, items: list[dict]) -> dict:
         observed_at = _aware_utc(form.cleaned_data["observed_at"], errors, index, "observed_at")
         if kpi is None or observed_at is None:
             continue
-        rows.append(
-            Measurement(
-                kpi=kpi,
-                value=form.cleaned_data["value"],
-                observed_at=observed_at,
-                note=form.cleaned_data["note"],
-                source=Measurement.Source.API,
+        if (kpi.pk, observed_at) in rows:
+            first = rows[kpi.pk, observed_at]["index"]
+            errors.append(
+                ItemError(index, "observed_at", f"Repeats item {first}: the same KPI and time.")
             )
-        )
+            continue
+        rows[kpi.pk, observed_at] = {
+            "index": index,
+            "value": form.cleaned_data["value"],
+            "note": form.cleaned_data["note"],
+        }
     if errors:
         raise ItemsRejected(errors)
-    Measurement.objects.bulk_create(rows, batch_size=500)
-    return {"created": len(rows), "updated": 0}
+    figures = {key: {"value": row["value"], "note": row["note"]} for key, row in rows.items()}
+    try:
+        result = measurements_upsert(rows=figures, source=Measurement.Source.API)
+    except MeasurementsTaken as exc:
+        raise ItemsRejected([ItemError(None, "items", f"{exc} Send again.")]) from exc
+    return {"created": result.added, "updated": result.updated}
 
 
 def service_level_checks_ingest(*, product: DataProduct, items: list[dict]) -> dict:
@@ -310,7 +332,7 @@ def service_level_checks_ingest(*, product: DataProduct, items: list[dict]) -> d
                 level = None
         checked_at = item.get("checked_at") or now
         checked_at = _aware_utc(checked_at, errors, index, "checked_at")
-        if checked_at is not None and checked_at > now:
+        if checked_at is not None and in_future(checked_at, now=now):
             errors.append(ItemError(index, "checked_at", "A check cannot be in the future."))
             continue
         if level is None or checked_at is None:
@@ -362,12 +384,11 @@ def usage_ingest(*, product: DataProduct, items: list[dict]) -> dict:
     active_users, and optionally sessions, median_task_seconds, decisions_supported). A week
     already recorded is updated with the figures the item gives (figures it leaves out stay as
     they were), as the CSV import does; the week's source becomes "api"."""
-    this_week = week_start_of(timezone.localdate())
     errors, weeks = [], {}
     for index, item in enumerate(items):
         day = item["week_start"]
         week = week_start_of(day)
-        if week > this_week:
+        if in_future(week):
             errors.append(
                 ItemError(index, "week_start", f"{day} is in a week that has not started yet.")
             )

@@ -11,6 +11,7 @@ from discovery.models import (
     WhyChain,
 )
 from discovery.services import parse_tags
+from dpm.lib.validators import validate_date_range
 
 
 class InterviewForm(forms.ModelForm):
@@ -38,6 +39,7 @@ class InterviewForm(forms.ModelForm):
     def __init__(self, *args, product, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["persona"].queryset = Persona.objects.filter(product=product)
+        self.fields["held_on"].validators.append(validate_date_range)
         self.fields["interviewee_name"].widget.attrs["autofocus"] = True
         self.fields["conducted_by"].queryset = get_user_model().objects.filter(is_active=True)
         self.fields["conducted_by"].label_from_instance = lambda u: u.get_full_name() or u.username

@@ -5,6 +5,7 @@ from django import forms
 from django.core.validators import MaxValueValidator, MinValueValidator
 
 from dpm.lib.csv_import import CSVImportError, decode_upload
+from dpm.lib.validators import OBSERVATION_VALIDATORS
 from metrics.models import (
     KPI,
     DoneCriterion,
@@ -60,6 +61,7 @@ class MeasurementForm(forms.Form):
     observed_at = forms.DateTimeField(
         label="Observed on",
         widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+        validators=OBSERVATION_VALIDATORS,
     )
     note = forms.CharField(required=False, max_length=300)
 
@@ -67,7 +69,10 @@ class MeasurementForm(forms.Form):
 class MeasurementImportForm(forms.Form):
     file = forms.FileField(
         label="CSV file",
-        help_text="Columns observed_at,value[,note]; dates as 2026-11-23 or 2026-11-23T09:00.",
+        help_text=(
+            "Columns observed_at,value[,note]; dates as 2026-11-23 or 2026-11-23T09:00. "
+            "A time already recorded is updated."
+        ),
     )
 
 
@@ -82,9 +87,12 @@ CSV_DATE_FORMATS = [
 
 
 class MeasurementRowForm(forms.Form):
-    """One row of a measurements CSV, validated like the form a person fills in."""
+    """One row of a measurements CSV (or item of the API), validated like the form a person
+    fills in."""
 
-    observed_at = forms.DateTimeField(input_formats=CSV_DATE_FORMATS)
+    observed_at = forms.DateTimeField(
+        input_formats=CSV_DATE_FORMATS, validators=OBSERVATION_VALIDATORS
+    )
     value = forms.DecimalField(max_digits=16, decimal_places=4)
     note = forms.CharField(required=False, max_length=300)
 
@@ -147,6 +155,7 @@ class ServiceLevelCheckForm(forms.Form):
         required=False,
         help_text="Empty for now.",
         widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+        validators=OBSERVATION_VALIDATORS,
     )
 
 

@@ -1,9 +1,17 @@
+from decimal import Decimal, InvalidOperation
+
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
 
 from discovery.models import Hypothesis
 from dpm.lib.models import TimeStampedModel, choices_constraint, range_constraint
+from dpm.lib.validators import (
+    OBSERVATION_VALIDATORS,
+    date_range_constraint,
+    validate_date_range,
+)
 from products.models import DataProduct
 
 
@@ -86,9 +94,9 @@ class KPI(TimeStampedModel):
     unit = models.CharField(max_length=30, blank=True, help_text="%, hours, €, users …")
     direction = models.CharField(max_length=10, choices=Direction.choices)
     baseline = models.DecimalField(max_digits=16, decimal_places=4, null=True, blank=True)
-    baseline_date = models.DateField(null=True, blank=True)
+    baseline_date = models.DateField(null=True, blank=True, validators=[validate_date_range])
     target = models.DecimalField(max_digits=16, decimal_places=4, null=True, blank=True)
-    target_date = models.DateField(null=True, blank=True)
+    target_date = models.DateField(null=True, blank=True, validators=[validate_date_range])
     cadence_days = models.PositiveSmallIntegerField(
         default=7, help_text="How often it should be measured."
     )
@@ -109,11 +117,64 @@ class KPI(TimeStampedModel):
                 | Q(target_date__gt=F("baseline_date")),
                 name="metrics_kpi_target_after_baseline",
             ),
+            # kpi_direction_problem's rule: otherwise the baseline already meets the target and
+            # every value counts as achieved.
+            models.CheckConstraint(
+                condition=Q(baseline__isnull=True)
+                | Q(target__isnull=True)
+                | Q(direction__in=[KPIDirection.AT_LEAST, KPIDirection.AT_MOST])
+                | Q(direction=KPIDirection.INCREASE, target__gt=F("baseline"))
+                | Q(direction=KPIDirection.DECREASE, target__lt=F("baseline")),
+                name="metrics_kpi_target_beyond_baseline",
+            ),
+            date_range_constraint(
+                "baseline_date", "metrics_kpi_baseline_date_range", nullable=True
+            ),
+            date_range_constraint("target_date", "metrics_kpi_target_date_range", nullable=True),
             models.UniqueConstraint(fields=["product", "name"], name="metrics_kpi_unique_name"),
         ]
 
     def __str__(self) -> str:
         return self.name
+
+    def clean(self):
+        super().clean()
+        problem = kpi_direction_problem(self.direction, self.baseline, self.target)
+        if problem:
+            raise ValidationError({"target": problem})
+
+
+def kpi_direction_problem(direction: str, baseline, target) -> str | None:
+    """Why a KPI's target contradicts its direction, or None.
+
+    A KPI to increase (decrease) moves from its baseline towards its target, so the target lies
+    above (below) the baseline; at or below it, the baseline already meets the target and any
+    value counts as achieved (metrics/progress.py). A threshold to hold (at least / at most) has
+    no direction of travel: a baseline on either side is "keep it there" or "get there".
+    """
+    if baseline is None or target is None:
+        return None
+    try:
+        baseline, target = Decimal(str(baseline)), Decimal(str(target))
+    except InvalidOperation:  # not a number: the field's own error says so
+        return None
+    if direction == KPIDirection.INCREASE and not target > baseline:
+        verb, side, measured = "increase", "above", "achieved from the start"
+    elif direction == KPIDirection.DECREASE and not target < baseline:
+        verb, side, measured = "decrease", "below", "achieved from the start"
+    else:
+        return None
+    return (
+        f"A KPI to {verb} needs a target {side} its baseline ({_plain(baseline)}): with "
+        f"{_plain(target)} it would count as {measured}. Check the direction, the baseline and "
+        "the target."
+    )
+
+
+def _plain(number) -> str:
+    """60.0000 → 60, 12.5000 → 12.5."""
+    text = format(number, "f")
+    return text.rstrip("0").rstrip(".") if "." in text else text
 
 
 class MeasurementSource(models.TextChoices):
@@ -125,16 +186,25 @@ class MeasurementSource(models.TextChoices):
 class Measurement(TimeStampedModel):
     Source = MeasurementSource
 
-    kpi = models.ForeignKey(KPI, on_delete=models.CASCADE, related_name="measurements")
+    # PROTECT: a KPI's history goes only with an explicit delete of its measurements first.
+    kpi = models.ForeignKey(KPI, on_delete=models.PROTECT, related_name="measurements")
     value = models.DecimalField(max_digits=16, decimal_places=4)
-    observed_at = models.DateTimeField()
+    observed_at = models.DateTimeField(validators=OBSERVATION_VALIDATORS)
     source = models.CharField(max_length=8, choices=Source.choices, default=Source.MANUAL)
     note = models.CharField(max_length=300, blank=True)
 
     class Meta:
         ordering = ["kpi", "-observed_at"]
         constraints = [
-            choices_constraint("source", MeasurementSource, "metrics_measurement_source_valid")
+            choices_constraint("source", MeasurementSource, "metrics_measurement_source_valid"),
+            date_range_constraint(
+                "observed_at", "metrics_measurement_observed_at_range", datetime_field=True
+            ),
+            # A measurement is its KPI and observed time: a re-import or a retried batch
+            # updates it (measurements_upsert) instead of counting it twice.
+            models.UniqueConstraint(
+                fields=["kpi", "observed_at"], name="metrics_measurement_one_per_time"
+            ),
         ]
         indexes = [
             # Latest measurement per KPI (progress, staleness).
@@ -190,13 +260,23 @@ class ServiceLevel(TimeStampedModel):
 
 
 class ServiceLevelCheck(TimeStampedModel):
-    service_level = models.ForeignKey(ServiceLevel, on_delete=models.CASCADE, related_name="checks")
+    # PROTECT: a service level's record of checks goes only when deleted first, on purpose.
+    service_level = models.ForeignKey(ServiceLevel, on_delete=models.PROTECT, related_name="checks")
     observed = models.DecimalField(max_digits=10, decimal_places=3)
     met = models.BooleanField()
-    checked_at = models.DateTimeField()
+    checked_at = models.DateTimeField(validators=OBSERVATION_VALIDATORS)
 
     class Meta:
         ordering = ["service_level", "-checked_at"]
+        constraints = [
+            date_range_constraint(
+                "checked_at", "metrics_servicelevelcheck_checked_at_range", datetime_field=True
+            ),
+            models.UniqueConstraint(
+                fields=["service_level", "checked_at"],
+                name="metrics_servicelevelcheck_one_per_time",
+            ),
+        ]
         indexes = [
             models.Index(fields=["service_level", "-checked_at"], name="metrics_slcheck_recent_idx")
         ]
@@ -241,8 +321,8 @@ class Experiment(TimeStampedModel):
     name = models.CharField(max_length=200)
     kind = models.CharField(max_length=20, choices=Kind.choices)
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.PLANNED)
-    starts_on = models.DateField(null=True, blank=True)
-    ends_on = models.DateField(null=True, blank=True)
+    starts_on = models.DateField(null=True, blank=True, validators=[validate_date_range])
+    ends_on = models.DateField(null=True, blank=True, validators=[validate_date_range])
     metric_name = models.CharField(max_length=150, blank=True)
     metric_kind = models.CharField(
         max_length=10, choices=MetricKind.choices, default=MetricKind.PROPORTION
@@ -315,6 +395,8 @@ class Experiment(TimeStampedModel):
                 | Q(ends_on__gte=F("starts_on")),
                 name="metrics_experiment_ends_after_start",
             ),
+            date_range_constraint("starts_on", "metrics_experiment_starts_on_range", nullable=True),
+            date_range_constraint("ends_on", "metrics_experiment_ends_on_range", nullable=True),
         ]
 
     def __str__(self) -> str:

@@ -2,6 +2,7 @@
 experiments."""
 
 import datetime
+from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -9,7 +10,9 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
 
+from dpm.lib.csv_export import from_spreadsheet_safe
 from dpm.lib.csv_import import CSVImportError, csv_rows, decode_upload
+from dpm.lib.validators import RANGE_MESSAGE, date_out_of_range, in_future
 from metrics.forms import MeasurementRowForm
 from metrics.models import (
     KPI,
@@ -53,48 +56,128 @@ def kpi_save(*, access: ProductAccess, kpi: KPI, fields: list[str] | None = None
     return kpi
 
 
+def _time_label(moment: datetime.datetime) -> str:
+    return f"{timezone.localtime(moment):%Y-%m-%d %H:%M}"
+
+
+@transaction.atomic
 def measurement_add(
     *, access: ProductAccess, kpi: KPI, value, observed_at, note: str = ""
 ) -> Measurement:
+    """Record one measurement by hand. A time already recorded for the KPI is refused rather
+    than overwritten unseen (a re-import updates it)."""
     require_edit(access)
     if kpi.product_id != access.product.pk:
         raise PermissionDenied("The KPI belongs to another product.")
+    taken = ValidationError(
+        {"observed_at": f"A measurement at {_time_label(observed_at)} is already recorded."}
+    )
+    if Measurement.objects.filter(kpi=kpi, observed_at=observed_at).exists():
+        raise taken
     measurement = Measurement(kpi=kpi, value=value, observed_at=observed_at, note=note.strip())
     measurement.full_clean()
-    measurement.save()
+    try:
+        with transaction.atomic():
+            measurement.save()
+    except IntegrityError as exc:  # the same time recorded by someone else a moment ago
+        raise taken from exc
     schedule_recompute(access.product.pk)
     return measurement
 
 
+@dataclass(frozen=True)
+class UpsertResult:
+    added: int
+    updated: int
+
+
+class MeasurementsTaken(Exception):
+    """Another write recorded one of the new times between the read and the insert."""
+
+
+# Rows per INSERT / UPDATE when measurements are written in bulk (SQLite's parameter limit).
+MEASUREMENT_WRITE_BATCH = 500
+
+
+def measurements_upsert(*, rows: dict[tuple[int, datetime.datetime], dict], source: str):
+    """Record measurements keyed by (KPI id, observed time): new times are added, times already
+    recorded get the given value and note. A measurement is its KPI and time (the
+    metrics_measurement_one_per_time constraint), so a re-imported file or a retried API batch
+    updates in place instead of counting twice. The caller validated the rows, inside its
+    transaction. Shared by the CSV import and the JSON API. Raises MeasurementsTaken when a
+    concurrent write took one of the new times."""
+    if not rows:
+        return UpsertResult(added=0, updated=0)
+    kpi_ids = {kpi_id for kpi_id, _at in rows}
+    times = [at for _kpi_id, at in rows]
+    # One range query rather than an IN list of up to 10,000 times; rows of the range that the
+    # batch does not name are read but left alone.
+    existing = {
+        (row.kpi_id, row.observed_at): row
+        for row in Measurement.objects.select_for_update()
+        .filter(kpi_id__in=kpi_ids, observed_at__range=(min(times), max(times)))
+        .order_by()
+    }
+    new, changed, now = [], [], timezone.now()
+    for (kpi_id, observed_at), figures in rows.items():
+        row = existing.get((kpi_id, observed_at))
+        if row is None:
+            new.append(
+                Measurement(kpi_id=kpi_id, observed_at=observed_at, source=source, **figures)
+            )
+            continue
+        for name, value in figures.items():
+            setattr(row, name, value)
+        row.source, row.updated_at = source, now
+        changed.append(row)
+    try:
+        with transaction.atomic():
+            Measurement.objects.bulk_create(new, batch_size=MEASUREMENT_WRITE_BATCH)
+    except IntegrityError as exc:
+        raise MeasurementsTaken(
+            "Some of these measurements were recorded by someone else meanwhile."
+        ) from exc
+    Measurement.objects.bulk_update(
+        changed, ["value", "note", "source", "updated_at"], batch_size=MEASUREMENT_WRITE_BATCH
+    )
+    return UpsertResult(added=len(new), updated=len(changed))
+
+
 @transaction.atomic
-def measurements_import(*, access: ProductAccess, kpi: KPI, upload) -> int:
+def measurements_import(*, access: ProductAccess, kpi: KPI, upload) -> UpsertResult:
     """Import measurements from a CSV (observed_at,value[,note]): every row is checked first and
-    nothing is written when any row is wrong; the errors name their rows."""
+    nothing is written when any row is wrong; the errors name their rows. A time already
+    recorded is updated with the file's value and note, so the KPI's own export re-imports
+    without doubling; returns how many were added and updated."""
     require_edit(access)
     if kpi.product_id != access.product.pk:
         raise PermissionDenied("The KPI belongs to another product.")
-    rows = csv_rows(decode_upload(upload), required=("observed_at", "value"), optional=("note",))
-    measurements, errors = [], []
-    for line, row in rows:
-        form = MeasurementRowForm(row)
+    lines = csv_rows(decode_upload(upload), required=("observed_at", "value"), optional=("note",))
+    rows, seen, errors = {}, {}, []
+    for line, cells in lines:
+        form = MeasurementRowForm(cells)
         if not form.is_valid():
             for field, field_errors in form.errors.items():
                 errors += [f"row {line}: {field} — {error}" for error in field_errors]
             continue
-        measurements.append(
-            Measurement(
-                kpi=kpi,
-                value=form.cleaned_data["value"],
-                observed_at=form.cleaned_data["observed_at"],
-                note=form.cleaned_data["note"],
-                source=Measurement.Source.IMPORT,
-            )
-        )
+        observed_at = form.cleaned_data["observed_at"]
+        if observed_at in seen:
+            errors.append(f"row {line}: observed_at — repeats row {seen[observed_at]}")
+            continue
+        seen[observed_at] = line
+        rows[kpi.pk, observed_at] = {
+            "value": form.cleaned_data["value"],
+            # The export wrote a note a spreadsheet would run as text ('=…): read it back.
+            "note": from_spreadsheet_safe(form.cleaned_data["note"]),
+        }
     if errors:
         raise CSVImportError(errors)
-    Measurement.objects.bulk_create(measurements)
+    try:
+        result = measurements_upsert(rows=rows, source=Measurement.Source.IMPORT)
+    except MeasurementsTaken as exc:
+        raise CSVImportError([f"{exc} Upload again."]) from exc
     schedule_recompute(access.product.pk)
-    return len(measurements)
+    return result
 
 
 # Definition of Done
@@ -362,13 +445,17 @@ def service_level_check_add(
     require_edit(access)
     if service_level.product_id != access.product.pk:
         raise PermissionDenied("The service level belongs to another product.")
-    now = timezone.now()
-    checked_at = checked_at or now
+    checked_at = checked_at or timezone.now()
     problem = sl_observed_problem(service_level, observed)
     if problem:
         raise ValidationError({"observed": f"The observed value {problem}."})
-    if checked_at > now:
+    if in_future(checked_at):
         raise ValidationError({"checked_at": "A check cannot be in the future."})
+    taken = ValidationError(
+        {"checked_at": f"A check at {_time_label(checked_at)} is already recorded."}
+    )
+    if service_level.checks.filter(checked_at=checked_at).exists():
+        raise taken
     check = ServiceLevelCheck(
         service_level=service_level,
         observed=observed,
@@ -376,7 +463,11 @@ def service_level_check_add(
         checked_at=checked_at,
     )
     check.full_clean()
-    check.save()
+    try:
+        with transaction.atomic():
+            check.save()
+    except IntegrityError as exc:  # the same time recorded by someone else a moment ago
+        raise taken from exc
     schedule_recompute(access.product.pk)
     return check
 
@@ -404,7 +495,6 @@ def _sl_parse_rows(service_level: ServiceLevel, text: str) -> list[ServiceLevelC
         rows = csv_rows(text, required=SL_IMPORT_HEADER)
     except CSVImportError as exc:
         raise ValidationError(exc.errors) from exc
-    now = timezone.now()
     checks, errors, seen = [], [], {}
     for line, cells in rows:
         row = f"row {line}"
@@ -413,8 +503,10 @@ def _sl_parse_rows(service_level: ServiceLevel, text: str) -> list[ServiceLevelC
         problems = []
         if checked_at is None:
             problems.append(f"checked_at “{raw_at}” is not an ISO date or date-time")
-        elif checked_at > now:
+        elif in_future(checked_at):
             problems.append("checked_at is in the future")
+        elif date_out_of_range(checked_at):
+            problems.append(f"checked_at: {RANGE_MESSAGE}")
         elif checked_at in seen:
             problems.append(f"checked_at repeats row {seen[checked_at]}")
         try:

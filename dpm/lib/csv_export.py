@@ -16,7 +16,15 @@ def spreadsheet_safe(text: str) -> str:
     """Free text (a note, a name) as a cell no spreadsheet runs as a formula. Numbers and dates
     that dpm writes itself need no prefix: a negative number is not a formula, and a prefixed
     one would not import back."""
-    return f"'{text}" if text.startswith(FORMULA_STARTS) else text
+    # A leading ' is doubled too, so from_spreadsheet_safe can tell the prefix from the text.
+    return f"'{text}" if text.startswith((*FORMULA_STARTS, "'")) else text
+
+
+def from_spreadsheet_safe(cell: str) -> str:
+    """The text spreadsheet_safe was given: an import reads its own export back unchanged."""
+    if cell.startswith("'") and cell[1:].startswith((*FORMULA_STARTS, "'")):
+        return cell[1:]
+    return cell
 
 
 def plain_number(value: Decimal | int | None) -> str:
@@ -34,8 +42,9 @@ def plain_number(value: Decimal | int | None) -> str:
 
 def local_datetime(value: datetime.datetime) -> str:
     """In the site's time zone, to the second, without an offset: the form the imports read
-    (naive times are taken in the site's time zone)."""
-    return timezone.localtime(value).strftime("%Y-%m-%dT%H:%M:%S")
+    (naive times are taken in the site's time zone). isoformat, not strftime: strftime writes
+    year 1 as "1", which no import reads."""
+    return timezone.localtime(value).replace(tzinfo=None).isoformat(timespec="seconds")
 
 
 def csv_download(filename: str, header: list[str] | tuple[str, ...]):

@@ -113,13 +113,18 @@ def measurement_import(request: AuthedRequest, slug: str, pk: int):
     errors = []
     if form.is_valid():
         try:
-            count = services.measurements_import(
+            result = services.measurements_import(
                 access=access, kpi=kpi, upload=form.cleaned_data["file"]
             )
         except CSVImportError as exc:
             errors = exc.errors
         else:
-            messages.success(request, f"Imported {count} measurement{'s' * (count != 1)}.")
+            count = result.added + result.updated
+            messages.success(
+                request,
+                f"Imported {count} measurement{'s' * (count != 1)}: "
+                f"{result.added} added, {result.updated} updated.",
+            )
             return redirect("metrics:kpi", slug=slug, pk=pk)
     return render(
         request,

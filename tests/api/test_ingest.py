@@ -22,6 +22,7 @@ pytestmark = pytest.mark.django_db
 MEASUREMENTS = "/api/v1/products/churn-radar/measurements"
 CHECKS = "/api/v1/products/churn-radar/service-level-checks"
 USAGE = "/api/v1/products/churn-radar/usage"
+MINUTE = datetime.timedelta(minutes=1)
 
 
 def post(client, url, body, key=None):
@@ -117,7 +118,11 @@ def test_malformed_items_are_reported_before_the_domain_rules(pipeline, kpi):
 
 
 def test_one_bad_item_among_many_writes_nothing(pipeline, kpi):
-    items = a_week(kpi) * 100  # 700 good items …
+    start = timezone.now().replace(microsecond=0) - datetime.timedelta(days=30)
+    items = [  # 700 good items …
+        {"kpi": kpi.pk, "value": n, "observed_at": (start + n * MINUTE).isoformat()}
+        for n in range(700)
+    ]
     items.append({"kpi": kpi.pk, "value": "1e20", "observed_at": "2026-01-05T09:00:00Z"})
 
     response = post(pipeline, MEASUREMENTS, {"items": items})
@@ -270,11 +275,13 @@ def test_the_same_key_on_another_endpoint_is_a_409(pipeline, kpi, freshness):
     assert not ServiceLevelCheck.objects.exists()
 
 
-def test_different_keys_write_again(pipeline, kpi):
+def test_different_keys_write_again_updating_the_same_measurements(pipeline, kpi):
     post(pipeline, MEASUREMENTS, {"items": a_week(kpi)}, key="k1")
-    post(pipeline, MEASUREMENTS, {"items": a_week(kpi)}, key="k2")
+    again = post(pipeline, MEASUREMENTS, {"items": a_week(kpi)}, key="k2")
 
-    assert Measurement.objects.count() == 14
+    assert "Idempotent-Replayed" not in again
+    assert (again.json()["created"], again.json()["updated"]) == (0, 7)
+    assert Measurement.objects.count() == 7  # a measurement is its KPI and time
 
 
 def test_a_rejected_request_does_not_use_up_its_key(pipeline, kpi):
@@ -296,7 +303,8 @@ def test_keys_belong_to_their_token(pm, pipeline, product, kpi):
     response = post(other, MEASUREMENTS, {"items": a_week(kpi)}, key="k1")
 
     assert "Idempotent-Replayed" not in response
-    assert Measurement.objects.count() == 14
+    assert response.json()["updated"] == 7
+    assert Measurement.objects.count() == 7
 
 
 def test_keys_expire_after_the_retention_window(pipeline, kpi, settings):
@@ -307,7 +315,8 @@ def test_keys_expire_after_the_retention_window(pipeline, kpi, settings):
     response = post(pipeline, MEASUREMENTS, {"items": a_week(kpi)}, key="k1")
 
     assert "Idempotent-Replayed" not in response
-    assert Measurement.objects.count() == 14
+    assert response.json()["updated"] == 7
+    assert Measurement.objects.count() == 7
     assert IngestionKey.objects.get().created_at > old  # the old one was pruned
 
 
@@ -536,23 +545,23 @@ def test_two_days_of_one_week_in_a_request_are_refused(pipeline, product):
 
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_two_racing_retries_with_one_key_write_once(on_postgres, pm, product, monkeypatch):
-    """Both requests validate and write; the second's key insert waits for the first to commit,
-    fails on the unique key, rolls its writes back and replays the first answer."""
+    """Both requests validate, then write at once; the second's inserts wait for the first to
+    commit (one measurement per KPI and time, or the unique key), fail, roll back and replay
+    the first answer."""
     from django.db import connections
 
     from api import services
 
     kpi = KPIFactory(product=product)
     plaintext = make_token(pm, product)
-    both_written = threading.Barrier(2, timeout=20)
+    both_validated = threading.Barrier(2, timeout=20)
     write = services.INGESTERS["measurements"]
 
-    def write_then_wait(**kwargs):
-        summary = write(**kwargs)
-        both_written.wait()
-        return summary
+    def wait_then_write(**kwargs):
+        both_validated.wait()
+        return write(**kwargs)
 
-    monkeypatch.setitem(services.INGESTERS, "measurements", write_then_wait)
+    monkeypatch.setitem(services.INGESTERS, "measurements", wait_then_write)
     answers = []
 
     def send():

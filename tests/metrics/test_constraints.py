@@ -35,7 +35,13 @@ CHOICES = [
         DoneCriterionFactory, "group", "metrics_donecriterion_group_valid", id="donecriterion.group"
     ),
     pytest.param(KPIFactory, "category", "metrics_kpi_category_valid", id="kpi.category"),
-    pytest.param(KPIFactory, "direction", "metrics_kpi_direction_valid", id="kpi.direction"),
+    # Without a baseline, so every direction is consistent with the target.
+    pytest.param(
+        lambda: KPIFactory(baseline=None),
+        "direction",
+        "metrics_kpi_direction_valid",
+        id="kpi.direction",
+    ),
     pytest.param(
         MeasurementFactory, "source", "metrics_measurement_source_valid", id="measurement.source"
     ),

@@ -76,9 +76,9 @@ def test_the_file_re_imports_as_it_is(kpi, pm, settings):
     copy = KPIFactory(product=kpi.product, name="Copy")
 
     upload = SimpleUploadedFile("m.csv", exported, content_type="text/csv")
-    count = measurements_import(access=product_access(pm, kpi.product), kpi=copy, upload=upload)
+    result = measurements_import(access=product_access(pm, kpi.product), kpi=copy, upload=upload)
 
-    assert count == 3
+    assert (result.added, result.updated) == (3, 0)
     copied = list(copy.measurements.order_by("observed_at").values_list("observed_at", "value"))
     original = list(kpi.measurements.order_by("observed_at").values_list("observed_at", "value"))
     assert copied == original

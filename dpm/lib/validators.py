@@ -1,0 +1,90 @@
+"""The rules every date people enter obeys, shared by the models, the forms, the CSV imports, the
+JSON API and the ODPS import, so the same bad date reads the same everywhere.
+
+- Every date is within EARLIEST_DATE and LATEST_DATE. Python's dates reach from year 1 to 9999,
+  but a usage week in year 1 is a typing slip, and date arithmetic near either end overflows (the
+  health page compared a year-1 week with the week four weeks before it and answered 500).
+- An observation (a measurement, a service-level check, a week of usage, feedback) happened: it
+  is not after now. CLOCK_SKEW allows for a sender whose clock runs a little ahead.
+"""
+
+import datetime
+
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.utils import timezone
+
+# 1900: older figures do not belong in a product's tracking; 2199: a target date or an
+# experiment's end far beyond any plan is a slip, and stays far from the overflow at 9999.
+EARLIEST_DATE = datetime.date(1900, 1, 1)
+LATEST_DATE = datetime.date(2199, 12, 31)
+# Date-times are compared in UTC, as the database stores them, so the database constraint and
+# the validator draw the line at the same instant.
+EARLIEST_DATETIME = datetime.datetime.combine(EARLIEST_DATE, datetime.time.min, tzinfo=datetime.UTC)
+LATEST_DATETIME = datetime.datetime.combine(LATEST_DATE, datetime.time.max, tzinfo=datetime.UTC)
+# A pipeline's clock a few minutes ahead of dpm's must not turn "now" into "the future".
+CLOCK_SKEW = datetime.timedelta(minutes=5)
+
+RANGE_MESSAGE = "Enter a date between 1 January 1900 and 31 December 2199."
+FUTURE_MESSAGE = "This cannot be in the future: record only what has already happened."
+
+
+def date_out_of_range(value: datetime.date | datetime.datetime) -> bool:
+    """Whether a date (or date-time) is outside EARLIEST_DATE … LATEST_DATE."""
+    if isinstance(value, datetime.datetime):
+        if timezone.is_naive(value):
+            return not EARLIEST_DATE <= value.date() <= LATEST_DATE
+        try:
+            return not EARLIEST_DATETIME <= value <= LATEST_DATETIME
+        except OverflowError:  # a zone offset that pushes the instant past year 1 or 9999
+            return True
+    return not EARLIEST_DATE <= value <= LATEST_DATE
+
+
+def in_future(
+    value: datetime.date | datetime.datetime, *, now: datetime.datetime | None = None
+) -> bool:
+    """Whether an observation is after now (plus CLOCK_SKEW); a date, after today's date in the
+    site's time zone at that moment."""
+    latest = (now or timezone.now()) + CLOCK_SKEW
+    if isinstance(value, datetime.datetime):
+        if timezone.is_naive(value):
+            value = timezone.make_aware(value)
+        return value > latest
+    return value > timezone.localdate(latest)
+
+
+def validate_date_range(value) -> None:
+    """Field validator: the date is within EARLIEST_DATE … LATEST_DATE."""
+    if value is not None and date_out_of_range(value):
+        raise ValidationError(RANGE_MESSAGE, code="date_range")
+
+
+def validate_not_future(value) -> None:
+    """Field validator: the observation is not after now (within CLOCK_SKEW)."""
+    if value is not None and in_future(value):
+        raise ValidationError(FUTURE_MESSAGE, code="future")
+
+
+def validate_observation(value) -> None:
+    """Field validator for what happened: not in the future, then within the range (one
+    message: 9999-12-31 reads as "in the future", year 1 as out of range)."""
+    validate_not_future(value)
+    validate_date_range(value)
+
+
+OBSERVATION_VALIDATORS = [validate_observation]
+
+
+def date_range_constraint(
+    field: str, name: str, *, datetime_field: bool = False, nullable: bool = False
+) -> models.CheckConstraint:
+    """The database's side of validate_date_range, so no write path (admin, shell, bulk_create)
+    stores a date that breaks the pages reading it."""
+    low, high = (
+        (EARLIEST_DATETIME, LATEST_DATETIME) if datetime_field else (EARLIEST_DATE, LATEST_DATE)
+    )
+    condition = models.Q(**{f"{field}__gte": low, f"{field}__lte": high})
+    if nullable:
+        condition |= models.Q(**{f"{field}__isnull": True})
+    return models.CheckConstraint(condition=condition, name=name)
