@@ -5,6 +5,7 @@ from django import forms
 from django.core.validators import MaxValueValidator, MinValueValidator
 
 from dpm.lib.csv_import import CSVImportError, decode_upload
+from dpm.lib.numbers import FiniteFloatField
 from metrics.models import (
     KPI,
     DoneCriterion,
@@ -198,6 +199,10 @@ class ExperimentForm(forms.ModelForm):
             "guardrails_note": forms.Textarea(attrs={"rows": 2}),
         }
         labels = {"planned_variant_share": "Planned share in the variant (0–1)"}
+        # Bounded (dpm/lib/numbers.py): no mean or sd of 10¹⁵ or more is meant.
+        field_classes = dict.fromkeys(
+            ("control_mean", "control_sd", "variant_mean", "variant_sd"), FiniteFloatField
+        )
 
     def __init__(self, *args, product, **kwargs):
         super().__init__(*args, **kwargs)
