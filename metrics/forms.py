@@ -208,8 +208,14 @@ class ExperimentForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.instance.product = product
         self.fields["hypothesis"].queryset = product.hypotheses.order_by("-importance", "pk")
+        # Only the decision concludes an experiment; once concluded, its status is shown, not
+        # offered (a select without it sent another status, which the decision refuses).
+        concluded = self.instance.status == Experiment.Status.CONCLUDED
+        self.fields["status"].disabled = concluded
         self.fields["status"].choices = [
-            (v, label) for v, label in Experiment.Status.choices if v != Experiment.Status.CONCLUDED
+            (v, label)
+            for v, label in Experiment.Status.choices
+            if v != Experiment.Status.CONCLUDED or concluded
         ]
         for name in ("control_sd", "variant_sd"):
             self.fields[name].validators.append(MinValueValidator(0))
