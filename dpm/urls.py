@@ -5,12 +5,13 @@ from django.urls import include, path
 from api import v1 as api_v1
 from api.ratelimit import limit_login
 from dpm import views
+from dpm.http import LoginView
 
 urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
     path(
         "accounts/login/",
-        limit_login(auth_views.LoginView.as_view(redirect_authenticated_user=True)),
+        limit_login(LoginView.as_view(redirect_authenticated_user=True)),
         name="login",
     ),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),

@@ -5,6 +5,7 @@ from django import forms
 from django.core.validators import MaxValueValidator, MinValueValidator
 
 from dpm.lib.csv_import import CSVImportError, decode_upload
+from dpm.lib.numbers import FiniteFloatField
 from dpm.lib.validators import OBSERVATION_VALIDATORS
 from metrics.models import (
     KPI,
@@ -207,13 +208,23 @@ class ExperimentForm(forms.ModelForm):
             "guardrails_note": forms.Textarea(attrs={"rows": 2}),
         }
         labels = {"planned_variant_share": "Planned share in the variant (0–1)"}
+        # Bounded (dpm/lib/numbers.py): no mean or sd of 10¹⁵ or more is meant.
+        field_classes = dict.fromkeys(
+            ("control_mean", "control_sd", "variant_mean", "variant_sd"), FiniteFloatField
+        )
 
     def __init__(self, *args, product, **kwargs):
         super().__init__(*args, **kwargs)
         self.instance.product = product
         self.fields["hypothesis"].queryset = product.hypotheses.order_by("-importance", "pk")
+        # Only the decision concludes an experiment; once concluded, its status is shown, not
+        # offered (a select without it sent another status, which the decision refuses).
+        concluded = self.instance.status == Experiment.Status.CONCLUDED
+        self.fields["status"].disabled = concluded
         self.fields["status"].choices = [
-            (v, label) for v, label in Experiment.Status.choices if v != Experiment.Status.CONCLUDED
+            (v, label)
+            for v, label in Experiment.Status.choices
+            if v != Experiment.Status.CONCLUDED or concluded
         ]
         for name in ("control_sd", "variant_sd"):
             self.fields[name].validators.append(MinValueValidator(0))

@@ -167,10 +167,17 @@ def mean_readout(
         return _finish(readout, _not_enough(metric_name, control_n, variant_n))
 
     diff = mean_v - mean_c
+    # sd / √n per arm and hypot, not sd² / n: sd² overflows a float from sd ≈ 1.3e154 on,
+    # though the standard error itself is representable.
+    spread_c, spread_v = sd_c / math.sqrt(control_n), sd_v / math.sqrt(variant_n)
+    se = math.hypot(spread_c, spread_v)
+    if not (math.isfinite(diff) and math.isfinite(se)):
+        return _finish(readout, _too_large(metric_name))
     # Relative to the control's size, so the sign follows the difference even for negative means.
-    readout.update(difference=diff, relative_lift=diff / abs(mean_c) if mean_c else None)
-    var_c, var_v = sd_c**2 / control_n, sd_v**2 / variant_n
-    se = math.sqrt(var_c + var_v)
+    lift = diff / abs(mean_c) if mean_c else None
+    readout.update(
+        difference=diff, relative_lift=lift if lift is None or math.isfinite(lift) else None
+    )
     readout["se"] = se
     digits = _mean_digits(mean_c, mean_v)
     if se == 0:
@@ -187,11 +194,16 @@ def mean_readout(
             )
         return _finish(readout, sentence)
 
-    # Welch–Satterthwaite.
-    df = (var_c + var_v) ** 2 / (var_c**2 / (control_n - 1) + var_v**2 / (variant_n - 1))
+    # Welch–Satterthwaite, (v_c + v_v)² / (v_c² / (n_c − 1) + v_v² / (n_v − 1)) with v = sd² / n,
+    # divided through by (v_c + v_v)²: in each arm's share of the variance, which cannot overflow.
+    share_c, share_v = (spread_c / se) ** 2, (spread_v / se) ** 2
+    df = 1 / (share_c**2 / (control_n - 1) + share_v**2 / (variant_n - 1))
     t = diff / se
+    half = t_quantile_two_sided(ALPHA, df) * se if math.isfinite(t) else math.inf
+    if not (math.isfinite(diff - half) and math.isfinite(diff + half)):
+        readout.update(difference=None, relative_lift=None, se=None)
+        return _finish(readout, _too_large(metric_name))
     p = t_two_sided_p(t, df)
-    half = t_quantile_two_sided(ALPHA, df) * se
     readout.update(
         t=t, df=df, p_value=p, ci_low=diff - half, ci_high=diff + half, significant=p < ALPHA
     )
@@ -355,6 +367,13 @@ def _sentence(metric_name, diff, before, after, lift, interval, p) -> str:
     else:
         verdict = f"could well be chance ({_p_text(p)})"
     return f"{opening}; {CONFIDENCE * 100:.0f} % CI {interval}; {verdict}."
+
+
+def _too_large(metric_name: str) -> str:
+    return (
+        f"The figures for {metric_name} are too large to test: check the means and standard "
+        "deviations."
+    )
 
 
 def _not_enough(metric_name: str, control_n: int, variant_n: int) -> str:

@@ -6,10 +6,9 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.cache import patch_vary_headers
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_http_methods, require_POST
 
-from dpm.http import AuthedRequest
+from dpm.http import AuthedRequest, safe_redirect_target
 from products import roles, selectors
 from products.access import get_product_for_user, product_access, require_pm
 from products.forms import (
@@ -295,12 +294,7 @@ def _alert_row_response(request: AuthedRequest, alert, next_url: str, *, form=No
 def _next_alerts_url(request: AuthedRequest) -> str:
     """Where the acknowledge form came from (the alerts list with its filters and page), when
     that is an address on this site; else the alerts page."""
-    target = request.POST.get("next", "")
-    if url_has_allowed_host_and_scheme(
-        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ):
-        return target
-    return reverse("products:alerts")
+    return safe_redirect_target(request, request.POST.get("next"), reverse("products:alerts"))
 
 
 @require_http_methods(["GET", "HEAD"])

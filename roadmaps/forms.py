@@ -1,6 +1,7 @@
 from django import forms
 from django.core.validators import MaxValueValidator, MinValueValidator
 
+from dpm.lib.numbers import FiniteDecimalField
 from products.models import DataProduct, Domain
 from roadmaps.models import RoadmapItem, ScoringModel
 from roadmaps.scoring import WEIGHTED_CRITERIA, ScoringConfig
@@ -183,7 +184,7 @@ class ScoringModelForm(forms.Form):
             )
         bands = list(config.cost_bands)
         for n, (bound, points) in enumerate(bands, start=1):
-            self.fields[f"band_{n}_below"] = forms.DecimalField(
+            self.fields[f"band_{n}_below"] = FiniteDecimalField(
                 min_value=0, decimal_places=2, initial=bound, label=f"Band {n}: cost below"
             )
             self.fields[f"band_{n}_points"] = forms.IntegerField(
@@ -194,11 +195,11 @@ class ScoringModelForm(forms.Form):
             min_value=1, max_value=100, initial=config.cost_top_points, label="Above: points"
         )
         for name in WEIGHTED_CRITERIA:
-            self.fields[f"weight_{name}"] = forms.DecimalField(
+            self.fields[f"weight_{name}"] = FiniteDecimalField(
                 min_value=0, max_value=100, decimal_places=2, initial=config.weights[name],
                 label=f"Weight of {name}",
             )  # fmt: skip
-        self.fields["reach_cap"] = forms.DecimalField(
+        self.fields["reach_cap"] = FiniteDecimalField(
             min_value=1, decimal_places=0, initial=config.reach_cap,
             label="Reach that counts as full (users per quarter)",
         )  # fmt: skip

@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
 
 from discovery.selectors import hypotheses_with_evidence
-from dpm.http import AuthedRequest
+from dpm.http import AuthedRequest, safe_redirect_target
 from dpm.lib.csv_export import csv_download, spreadsheet_safe
 from products import roles
 from products.access import get_product_for_user, product_access
@@ -128,7 +128,7 @@ def board_move(request: AuthedRequest, pk: int):
     roadmap_item_update(access=access, user=request.user, item=item, fields=list(form.changes))
     query = request.POST.get("return_query", "")
     if not request.htmx:
-        return redirect(f"{reverse('roadmaps:board')}?{query}" if query else "roadmaps:board")
+        return redirect(_board_url(request, query))
     filters = BoardFilterForm(QueryDict(query), user=request.user)
     context = {
         "filters": filters,
@@ -139,6 +139,12 @@ def board_move(request: AuthedRequest, pk: int):
         "column_limit": BOARD_COLUMN_LIMIT,
     }
     return render(request, "roadmaps/board.html#board", context)
+
+
+def _board_url(request: AuthedRequest, query: str) -> str:
+    """The board with the filters the card was shown under, when that is an address here."""
+    board = reverse("roadmaps:board")
+    return safe_redirect_target(request, f"{board}?{query}", board) if query else board
 
 
 @require_POST
@@ -154,8 +160,7 @@ def board_inputs(request: AuthedRequest, pk: int):
     elif not request.htmx:
         return HttpResponseBadRequest("; ".join(e for errs in form.errors.values() for e in errs))
     if not request.htmx:
-        query = request.POST.get("return_query", "")
-        return redirect(f"{reverse('roadmaps:board')}?{query}" if query else "roadmaps:board")
+        return redirect(_board_url(request, request.POST.get("return_query", "")))
     item = board_items(request.user).filter(pk=item.pk).first() or item
     return render(
         request,

@@ -1,0 +1,58 @@
+"""Request checks that hold for every view."""
+
+import json
+
+from django.http import HttpResponseBadRequest, JsonResponse
+
+NUL = "\x00"
+NUL_REFUSED = (
+    "The request holds a NUL character, which no field here accepts: remove it and try again."
+)
+
+
+class RefuseNulMiddleware:
+    """Answer 400 to a request with a NUL character in its path, its query string, a form field
+    (name or value; uploaded files are the CSV reader's to check) or a JSON body.
+
+    One rule for every field and filter instead of a validator on each: PostgreSQL cannot
+    store a NUL in text, nor compare one with a column, so a NUL that reached a lookup (a
+    filter's slug, an API's KPI name) was a DataError and a 500, and no value here has a use for
+    one. Django's CharField already refuses NUL, but choice fields, lookups and JSON did not."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if _holds_nul(request):
+            if request.path.startswith("/api/"):
+                return JsonResponse({"detail": NUL_REFUSED}, status=400)
+            return HttpResponseBadRequest(NUL_REFUSED, content_type="text/plain; charset=utf-8")
+        return self.get_response(request)
+
+
+def _holds_nul(request) -> bool:
+    if NUL in request.path or _in_query_dict(request.GET):
+        return True
+    if request.method in ("GET", "HEAD", "OPTIONS"):
+        return False
+    if request.content_type == "application/json":
+        try:
+            body = json.loads(request.body)
+        except ValueError:
+            return False  # not JSON: the view says so
+        return _in_json(body)
+    return _in_query_dict(request.POST)
+
+
+def _in_query_dict(data) -> bool:
+    return any(NUL in key or any(NUL in value for value in data.getlist(key)) for key in data)
+
+
+def _in_json(value) -> bool:
+    if isinstance(value, str):
+        return NUL in value
+    if isinstance(value, dict):
+        return any(NUL in key or _in_json(item) for key, item in value.items())
+    if isinstance(value, list):
+        return any(_in_json(item) for item in value)
+    return False
