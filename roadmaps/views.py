@@ -6,6 +6,7 @@ from django.db.models import F
 from django.http import HttpResponseBadRequest, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.cache import patch_vary_headers
 from django.views.decorators.http import require_http_methods, require_POST
 
 from discovery.selectors import hypotheses_with_evidence
@@ -68,8 +69,12 @@ def board(request: AuthedRequest):
         "columns": board_columns(request.user, filters.filters, config),
         "column_limit": BOARD_COLUMN_LIMIT,
     }
-    template = "roadmaps/board.html#board" if request.htmx else "roadmaps/board.html"
-    return render(request, template, context)
+    # A history restore after a cache miss needs the whole page, though htmx sends it.
+    fragment = request.htmx and not request.htmx.history_restore_request
+    template = "roadmaps/board.html#board" if fragment else "roadmaps/board.html"
+    response = render(request, template, context)
+    patch_vary_headers(response, ["HX-Request"])  # one URL, two answers: keep caches apart
+    return response
 
 
 def _filter_query(request) -> str:
