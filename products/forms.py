@@ -151,6 +151,11 @@ class StageChangeForm(forms.Form):
         super().__init__(*args, **kwargs)
         gates = stage_gates(product=product) if gates is None else gates
         closed = [stage for stage, gate in gates.items() if gate["needs"]]
+        self.can_override = can_override
+        # Each closed gate once, with what it needs, for the note beside the button.
+        self.closed_gates = {
+            name: missing for gate in gates.values() for name, missing in gate["needs"].items()
+        }
         choices = [
             (value, self._label(label, gates[value]["needs"], can_override))
             for value, label in DataProduct.Stage.choices

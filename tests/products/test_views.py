@@ -121,6 +121,23 @@ def test_a_lead_sees_a_closed_gate_as_an_override_with_a_reason(product, lead):
     assert b"override it: give the reason" in content
 
 
+@pytest.mark.parametrize(
+    ("who", "says"),
+    [
+        ("pm", "Only a lead can move past a closed gate"),
+        ("lead", "As a lead you may move past a closed gate: that is an override"),
+    ],
+)
+def test_the_stage_form_names_each_closed_gate_beside_the_button(request, product, who, says):
+    """A long option label is cut off in the closed select: the form says it in full too."""
+    content = client_for(request.getfixturevalue(who)).get("/products/churn-radar/").content
+    form = content.decode().split('class="stage-form"')[1].split("</form>")[0]
+    note = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", form))
+    assert "Build needs a Definition of Done and a KPI with both a baseline and a target" in note
+    assert "Launch needs a concluded pilot or experiment decided “roll out”" in note
+    assert says in note
+
+
 def test_an_open_gate_is_offered_plainly(product, pm):
     DataProduct.objects.filter(pk=product.pk).update(stage="definition")
     DefinitionOfDoneFactory(product=product)
