@@ -63,6 +63,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    # Signed-in pages are never stored: Back must not show a page as it was before htmx changed it.
+    "dpm.middleware.PrivatePagesMiddleware",
     # Last, so it sees the views' exceptions first: a database timeout becomes a 503 page.
     "dpm.timeouts.DatabaseBusyMiddleware",
 ]

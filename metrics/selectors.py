@@ -2,35 +2,56 @@
 
 import datetime
 
+from django.db.models import Exists, OuterRef
 from django.utils import timezone
 
 from metrics.models import KPI, DefinitionOfDone, Experiment, Measurement
 from metrics.progress import kpi_state, smart_gaps
+from products.models import DataProduct
 
 
-def build_gate_problems(product) -> list[str]:
+def gate_facts(product) -> dict[str, bool]:
+    """What the build and launch gates read, in one query: whether the product has a Definition
+    of Done, a KPI with both a baseline and a target, and a concluded experiment decided "roll
+    out". A page that shows every gate asks once."""
+    return (
+        DataProduct.objects.filter(pk=product.pk)
+        .values(
+            has_dod=Exists(DefinitionOfDone.objects.filter(product=OuterRef("pk"))),
+            measurable_kpi=Exists(
+                KPI.objects.filter(
+                    product=OuterRef("pk"), baseline__isnull=False, target__isnull=False
+                )
+            ),
+            rolled_out=Exists(
+                Experiment.objects.filter(
+                    product=OuterRef("pk"),
+                    status=Experiment.Status.CONCLUDED,
+                    decision=Experiment.Decision.ROLL_OUT,
+                )
+            ),
+        )
+        .get()
+    )
+
+
+def build_gate_problems(product, facts: dict | None = None) -> list[str]:
     """What the product still needs to enter *build*: a Definition of Done and at least one KPI
     with both a baseline and a target (DESIGN.md §4). Empty when the gate is open."""
+    facts = facts or gate_facts(product)
     problems = []
-    if not DefinitionOfDone.objects.filter(product=product).exists():
+    if not facts["has_dod"]:
         problems.append("a Definition of Done")
-    measurable = KPI.objects.filter(
-        product=product, baseline__isnull=False, target__isnull=False
-    ).exists()
-    if not measurable:
+    if not facts["measurable_kpi"]:
         problems.append("a KPI with both a baseline and a target")
     return problems
 
 
-def launch_gate_problems(product) -> list[str]:
+def launch_gate_problems(product, facts: dict | None = None) -> list[str]:
     """What the product still needs to enter *launched*: a concluded pilot or experiment whose
     decision was to roll out. Empty when the gate is open."""
-    rolled_out = Experiment.objects.filter(
-        product=product,
-        status=Experiment.Status.CONCLUDED,
-        decision=Experiment.Decision.ROLL_OUT,
-    ).exists()
-    if rolled_out:
+    facts = facts or gate_facts(product)
+    if facts["rolled_out"]:
         return []
     return ["a concluded pilot or experiment decided “roll out”"]
 

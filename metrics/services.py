@@ -348,8 +348,9 @@ def done_criterion_delete(*, access: ProductAccess, criterion_id: int) -> None:
 
 @transaction.atomic
 def definition_of_done_sign_off(*, access: ProductAccess, user) -> DefinitionOfDone:
-    """A lead signs the Definition of Done off once every required criterion is met."""
-    if not access.is_lead:
+    """A lead signs the Definition of Done off once every required criterion is met. The
+    signer recorded is `user`, so the rights checked are theirs: `access` must be `user`'s."""
+    if not access.is_lead or access.user_id != user.pk:
         raise PermissionDenied("Only a lead signs off a Definition of Done.")
     definition = _locked_definition(access)
     required = list(definition.criteria.filter(required=True).values_list("met", flat=True))

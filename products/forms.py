@@ -12,6 +12,7 @@ from products.services import (
     REVIEW_NOTE_MAX_LENGTH,
     START_STAGES,
     next_stage,
+    stage_gates,
 )
 
 
@@ -113,7 +114,26 @@ class ProductForm(forms.ModelForm):
         return {key: self.cleaned_data[key] for key in ("team_members", "stakeholders")}
 
 
+class GatedStageSelect(forms.Select):
+    """A stage select whose options behind a closed gate are disabled: who may not override a
+    gate sees why the stage is out of reach, and cannot pick it."""
+
+    def __init__(self, *args, closed=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.closed = set(closed)
+
+    def create_option(self, name, value, *args, **kwargs):
+        option = super().create_option(name, value, *args, **kwargs)
+        if value in self.closed:
+            option["attrs"]["disabled"] = True
+        return option
+
+
 class StageChangeForm(forms.Form):
+    """Move a product to another stage. Each stage behind a closed gate says so in its option,
+    with what the gate still needs (`gates`, from `stage_gates`), before anyone clicks: disabled
+    for those who may not override, marked as an override for leads."""
+
     to_stage = forms.ChoiceField(label="Move to", choices=DataProduct.Stage.choices)
     note = forms.CharField(
         required=False, widget=forms.Textarea(attrs={"rows": 2}), help_text="Why now?"
@@ -122,17 +142,52 @@ class StageChangeForm(forms.Form):
         required=False,
         widget=forms.Textarea(attrs={"rows": 2}),
         label="Override reason",
-        help_text="Leads only: move past a gate that refuses, and say why.",
+        help_text="To move past a closed gate, override it: give the reason.",
     )
 
-    def __init__(self, *args, product: DataProduct, can_override: bool, **kwargs):
+    def __init__(
+        self, *args, product: DataProduct, can_override: bool, gates: dict | None = None, **kwargs
+    ):
         super().__init__(*args, **kwargs)
-        self.fields["to_stage"].choices = [
-            (value, label) for value, label in DataProduct.Stage.choices if value != product.stage
+        gates = stage_gates(product=product) if gates is None else gates
+        closed = [stage for stage, gate in gates.items() if gate["needs"]]
+        self.can_override = can_override
+        # Each closed gate once, with what it needs, for the note beside the button.
+        self.closed_gates = {
+            name: missing for gate in gates.values() for name, missing in gate["needs"].items()
+        }
+        choices = [
+            (value, self._label(label, gates[value]["needs"], can_override))
+            for value, label in DataProduct.Stage.choices
+            if value != product.stage
         ]
-        self.fields["to_stage"].initial = next_stage(product.stage)
-        if not can_override:
+        following = next_stage(product.stage)
+        field = self.fields["to_stage"]
+        if following in closed and not can_override:
+            # The usual next step is out of reach: choose nothing rather than a step back.
+            choices.insert(0, ("", "Choose a stage…"))
+            field.initial = ""
+        else:
+            field.initial = following
+        field.choices = choices
+        if can_override:
+            field.help_text = "A stage whose gate is closed says what it needs."
+        else:
+            field.widget = GatedStageSelect(closed=closed, choices=choices)
+            if closed:
+                field.help_text = (
+                    "Greyed-out stages are behind a closed gate; a lead can override it, "
+                    "with a reason."
+                )
             del self.fields["override_reason"]
+
+    @staticmethod
+    def _label(label: str, needs: dict[str, list[str]], can_override: bool) -> str:
+        if not needs:
+            return label
+        why = "; ".join(f"{gate} needs {' and '.join(missing)}" for gate, missing in needs.items())
+        override = " (a lead may override it, with a reason)" if can_override else ""
+        return f"{label} — gate closed: {why}{override}"
 
 
 class FilterForm(forms.Form):

@@ -44,23 +44,58 @@ class GateRefused(Exception):
         super().__init__(f"{self.label} is blocked: " + "; ".join(problems) + ".")
 
 
-def gate_problems(*, product: DataProduct, to_stage: str) -> list[str]:
-    """Every reason the move from the product's stage to `to_stage` is refused (empty: allowed)."""
-    from metrics import selectors as metrics_selectors
+GATE_NAMES = {Stage.BUILD: "Build", Stage.LAUNCHED: "Launch"}
 
-    start = -1 if product.stage == Stage.RETIRED else STAGE_ORDER.index(product.stage)
+
+def _gates_on_the_way(from_stage: str, to_stage: str) -> list[str]:
+    """The gated stages a move passes: every one between the two, going forward."""
     if to_stage == Stage.RETIRED:
         return []
+    start = -1 if from_stage == Stage.RETIRED else STAGE_ORDER.index(from_stage)
     end = STAGE_ORDER.index(to_stage)
-    problems: list[str] = []
-    for stage in STAGE_ORDER[start + 1 : end + 1]:
-        if stage == Stage.BUILD:
-            problems += [f"Build needs {p}" for p in metrics_selectors.build_gate_problems(product)]
-        elif stage == Stage.LAUNCHED:
-            problems += [
-                f"Launch needs {p}" for p in metrics_selectors.launch_gate_problems(product)
-            ]
-    return problems
+    return [stage for stage in STAGE_ORDER[start + 1 : end + 1] if stage in GATED_STAGES]
+
+
+def _gate_needs(product: DataProduct, to_stage: str, facts: dict | None) -> dict[str, list[str]]:
+    """For each gate the move passes and that refuses, what it still needs (by gate name)."""
+    from metrics import selectors as metrics_selectors
+
+    checks = {
+        Stage.BUILD: metrics_selectors.build_gate_problems,
+        Stage.LAUNCHED: metrics_selectors.launch_gate_problems,
+    }
+    needs = {}
+    for gate in _gates_on_the_way(product.stage, to_stage):
+        facts = facts or metrics_selectors.gate_facts(product)
+        if missing := checks[gate](product, facts):
+            needs[GATE_NAMES[gate]] = missing
+    return needs
+
+
+def _problems(needs: dict[str, list[str]]) -> list[str]:
+    return [f"{gate} needs {need}" for gate, missing in needs.items() for need in missing]
+
+
+def gate_problems(*, product: DataProduct, to_stage: str) -> list[str]:
+    """Every reason the move from the product's stage to `to_stage` is refused (empty: allowed)."""
+    return _problems(_gate_needs(product, to_stage, None))
+
+
+def stage_gates(*, product: DataProduct) -> dict[str, dict]:
+    """Every stage the product may be moved to, with what its gates still need, so a form can
+    say before the click which moves a gate refuses and why: `{stage: {"needs": {gate name:
+    [need, …]}, "problems": [sentence, …]}}` (both empty: the way is open). The gates' facts
+    are read once, in one query, and only when some move passes a gate."""
+    from metrics import selectors as metrics_selectors
+
+    targets = [stage for stage in Stage.values if stage != product.stage]
+    gated = any(_gates_on_the_way(product.stage, stage) for stage in targets)
+    facts = metrics_selectors.gate_facts(product) if gated else None
+    gates = {}
+    for stage in targets:
+        needs = _gate_needs(product, stage, facts)
+        gates[stage] = {"needs": needs, "problems": _problems(needs)}
+    return gates
 
 
 # Slugs that would shadow a page under /products/.

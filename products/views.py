@@ -24,12 +24,12 @@ from products.models import Alert, DataProduct
 from products.services import (
     AlertResolved,
     GateRefused,
-    gate_problems,
     next_stage,
     product_change_stage,
     product_create,
     product_mark_reviewed,
     product_update,
+    stage_gates,
 )
 from products.services import alert_acknowledge as alert_acknowledge_service
 
@@ -76,7 +76,7 @@ def _detail_context(
     access, stage_form=None, refused: GateRefused | None = None, review_form=None
 ) -> dict:
     product = access.product
-    next_gate = _next_gate(product)
+    gates = stage_gates(product=product)  # one query for every stage's gates
     return {
         "product": product,
         "access": access,
@@ -84,9 +84,9 @@ def _detail_context(
         "stakeholders": product.stakeholders.order_by("first_name", "username"),
         "history": product.stage_changes.select_related("changed_by"),
         "stage_form": stage_form
-        or StageChangeForm(product=product, can_override=access.can_override_gates),
+        or StageChangeForm(product=product, can_override=access.can_override_gates, gates=gates),
         "refused": refused,
-        "next_gate": next_gate,
+        "next_gate": _next_gate(product, gates),
         "reviews": product.reviews.select_related("reviewed_by")[:REVIEWS_SHOWN],
         "reviewed_days_ago": selectors.days_since(product.last_reviewed_at, timezone.localdate()),
         "review_form": review_form or ProductReviewForm(),
@@ -98,15 +98,12 @@ def _detail_context(
     }
 
 
-def _next_gate(product: DataProduct) -> dict | None:
+def _next_gate(product: DataProduct, gates: dict) -> dict | None:
     """The next stage in the life cycle and what its gate still needs, for the stage panel."""
     if product.stage in (DataProduct.Stage.LAUNCHED, DataProduct.Stage.RETIRED):
         return None
     following = next_stage(product.stage)
-    return {
-        "stage": DataProduct.Stage(following),
-        "problems": gate_problems(product=product, to_stage=following),
-    }
+    return {"stage": DataProduct.Stage(following), "problems": gates[following]["problems"]}
 
 
 @require_http_methods(["GET", "POST"])

@@ -52,14 +52,23 @@ def active_config() -> ScoringConfig:
     return ScoringConfig.from_model(ScoringModel.objects.filter(is_active=True).first())
 
 
-def board_columns(user, filters: dict | None = None, config: ScoringConfig | None = None):
-    """One column per horizon with its best items and the totals of the whole column (effort
-    points and build + yearly run cost). A constant number of queries: one per column for
-    the cards, one grouped query for every column's totals."""
+def board_columns(
+    user,
+    filters: dict | None = None,
+    config: ScoringConfig | None = None,
+    *,
+    horizons: tuple[str, ...] | None = None,
+):
+    """One column per horizon (or per one of `horizons`, for a column answered alone after an
+    edit) with its best items and the totals of the whole column (effort points and build +
+    yearly run cost). A constant number of queries: one per column for the cards, one grouped
+    query for every column's totals."""
     config = config or active_config()
     items = board_items(user, filters)
     # Totals from the plain filter: the evidence counts' join would multiply the sums.
     plain = filtered_items(user, filters)
+    if horizons is not None:
+        plain = plain.filter(horizon__in=horizons)
     effort_points = Case(
         *(When(effort=size, then=Value(points)) for size, points in config.tshirt_points.items()),
         default=Value(0),
@@ -85,4 +94,5 @@ def board_columns(user, filters: dict | None = None, config: ScoringConfig | Non
             "cost": totals.get(horizon, {}).get("cost") or 0,
         }
         for horizon, label in RoadmapItem.Horizon.choices
+        if horizons is None or horizon in horizons
     ]

@@ -6,6 +6,7 @@ from django.db.models import F
 from django.http import HttpResponseBadRequest, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.cache import patch_vary_headers
 from django.views.decorators.http import require_http_methods, require_POST
 
 from discovery.selectors import hypotheses_with_evidence
@@ -68,8 +69,12 @@ def board(request: AuthedRequest):
         "columns": board_columns(request.user, filters.filters, config),
         "column_limit": BOARD_COLUMN_LIMIT,
     }
-    template = "roadmaps/board.html#board" if request.htmx else "roadmaps/board.html"
-    return render(request, template, context)
+    # A history restore after a cache miss needs the whole page, though htmx sends it.
+    fragment = request.htmx and not request.htmx.history_restore_request
+    template = "roadmaps/board.html#board" if fragment else "roadmaps/board.html"
+    response = render(request, template, context)
+    patch_vary_headers(response, ["HX-Request"])  # one URL, two answers: keep caches apart
+    return response
 
 
 def _filter_query(request) -> str:
@@ -117,6 +122,26 @@ def _get_board_item(request, pk: int):
     return access, item
 
 
+def _return_to_board(request):
+    """Without JavaScript, back to the board as it was filtered (post/redirect/get)."""
+    return redirect(_board_url(request, request.POST.get("return_query", "")))
+
+
+def _board_fragment_context(request, **columns_kwargs) -> dict:
+    """What the board's cards need when htmx asks for part of the board after a change: the
+    board's filters (carried in `return_query`) and its columns, read again."""
+    query = request.POST.get("return_query", "")
+    filters = BoardFilterForm(QueryDict(query), user=request.user)
+    return {
+        "filters": filters,
+        "query": query,
+        "can_prioritize": roles.is_lead(request.user),
+        "effort_choices": RoadmapItem.Effort.choices,
+        "columns": board_columns(request.user, filters.filters, **columns_kwargs),
+        "column_limit": BOARD_COLUMN_LIMIT,
+    }
+
+
 @require_POST
 def board_move(request: AuthedRequest, pk: int):
     access, item = _get_board_item(request, pk)
@@ -126,19 +151,9 @@ def board_move(request: AuthedRequest, pk: int):
     for field, value in form.changes.items():
         setattr(item, field, value)
     roadmap_item_update(access=access, user=request.user, item=item, fields=list(form.changes))
-    query = request.POST.get("return_query", "")
     if not request.htmx:
-        return redirect(_board_url(request, query))
-    filters = BoardFilterForm(QueryDict(query), user=request.user)
-    context = {
-        "filters": filters,
-        "query": query,
-        "can_prioritize": roles.is_lead(request.user),
-        "effort_choices": RoadmapItem.Effort.choices,
-        "columns": board_columns(request.user, filters.filters),
-        "column_limit": BOARD_COLUMN_LIMIT,
-    }
-    return render(request, "roadmaps/board.html#board", context)
+        return _return_to_board(request)
+    return render(request, "roadmaps/board.html#board", _board_fragment_context(request))
 
 
 def _board_url(request: AuthedRequest, query: str) -> str:
@@ -149,29 +164,30 @@ def _board_url(request: AuthedRequest, query: str) -> str:
 
 @require_POST
 def board_inputs(request: AuthedRequest, pk: int):
-    """Inline edit of impact, effort and cost: the card answers with its new score."""
+    """Inline edit of impact, effort and cost. htmx gets the card's whole column back: the new
+    score can move the card up or down, and the column's totals change with it."""
     access, item = _get_board_item(request, pk)
+    horizon = item.horizon
     form = ScoreInputsForm(request.POST, instance=item)
     if form.is_valid():
-        item = roadmap_item_update(
+        roadmap_item_update(
             access=access, user=request.user, item=form.save(commit=False), fields=list(form.fields)
         )
-        item.refresh_from_db()
     elif not request.htmx:
         return HttpResponseBadRequest("; ".join(e for errs in form.errors.values() for e in errs))
     if not request.htmx:
-        return redirect(_board_url(request, request.POST.get("return_query", "")))
-    item = board_items(request.user).filter(pk=item.pk).first() or item
+        return _return_to_board(request)
+    context = _board_fragment_context(request, horizons=(horizon,))
+    context |= {
+        "column": context["columns"][0],
+        # A refused edit shows its errors on its own card; the card shows what is stored.
+        "inputs_form": form if form.errors else None,
+        "inputs_item_pk": item.pk,
+    }
     return render(
         request,
-        "roadmaps/_board_card.html",
-        {
-            "item": item,
-            "can_prioritize": True,
-            "effort_choices": RoadmapItem.Effort.choices,
-            "query": request.POST.get("return_query", ""),
-            "inputs_form": form if form.errors else None,
-        },
+        "roadmaps/board.html#board-column",
+        context,
         status=422 if form.errors else 200,
     )
 

@@ -254,3 +254,93 @@ def test_it_keeps_the_password_of_an_existing_user(django_user_model):
     seed(force=True)
 
     assert django_user_model.objects.get(username="pm").check_password("my-own-password")
+
+
+def _demo_rule_breaches() -> list[str]:
+    """Every place where the demo shows something its own services would have refused: each
+    recorded act is checked against the rights of who did it (ProductAccess, as the services
+    check them) and against the rules that held when it was done."""
+    from products.access import product_access
+    from products.services import STAGE_ORDER
+
+    breaches = []
+    users = {user.pk: user for user in get_user_model().objects.all()}
+
+    def access(user_id, product):
+        return product_access(users[user_id], product) if user_id in users else None
+
+    for product in DataProduct.objects.select_related("owner"):
+        name = product.slug
+        dod = DefinitionOfDone.objects.filter(product=product).first()
+        criteria = list(dod.criteria.all()) if dod else []
+        for criterion in criteria:
+            if criterion.met != (criterion.checked_by_id is not None):
+                breaches.append(f"{name}: criterion {criterion.text!r} met without who checked it")
+            if criterion.checked_by_id and not access(criterion.checked_by_id, product).can_edit:
+                who = users[criterion.checked_by_id].username
+                breaches.append(f"{name}: {who} checked a criterion but may not edit the product")
+        if dod and (dod.signed_off_at or dod.signed_off_by_id):
+            required = [c for c in criteria if c.required]
+            signer = access(dod.signed_off_by_id, product)
+            if signer is None or not signer.is_lead:
+                who = users[dod.signed_off_by_id].username if signer else "nobody"
+                breaches.append(f"{name}: Definition of Done signed off by {who}, not a lead")
+            if not required or not all(c.met for c in required):
+                met = sum(c.met for c in required)
+                breaches.append(f"{name}: signed off with {met} of {len(required)} required met")
+            if dod.signed_off_at is None or any(
+                c.checked_at and c.checked_at > dod.signed_off_at for c in criteria
+            ):
+                breaches.append(f"{name}: a criterion changed after the sign-off")
+
+        kpis = list(product.kpis.filter(baseline__isnull=False, target__isnull=False))
+        rolled_out = [
+            e.decided_at
+            for e in product.experiments.filter(
+                status=Experiment.Status.CONCLUDED, decision=Experiment.Decision.ROLL_OUT
+            )
+        ]
+        for experiment in product.experiments.exclude(decided_by=None):
+            if not access(experiment.decided_by_id, product).can_edit:
+                breaches.append(f"{name}: experiment decided by someone off the team")
+        for change in product.stage_changes.order_by("created_at"):
+            step = f"{name}: {change.from_stage} → {change.to_stage}"
+            mover = access(change.changed_by_id, product)
+            if mover is None or not mover.can_change_stage:
+                breaches.append(f"{step} by someone who may not change its stage")
+            start = (
+                -1 if change.from_stage == Stage.RETIRED else STAGE_ORDER.index(change.from_stage)
+            )
+            end = STAGE_ORDER.index(change.to_stage) if change.to_stage != Stage.RETIRED else start
+            passed = STAGE_ORDER[start + 1 : end + 1]
+            gate_closed = (
+                Stage.BUILD in passed
+                and not (
+                    dod
+                    and dod.created_at <= change.created_at
+                    and any(k.created_at <= change.created_at for k in kpis)
+                )
+            ) or (
+                Stage.LAUNCHED in passed
+                and not any(at and at <= change.created_at for at in rolled_out)
+            )
+            if gate_closed and not change.override_reason:
+                breaches.append(f"{step} through a closed gate without an override")
+            if change.override_reason and not gate_closed:
+                breaches.append(f"{step} records an override of a gate that was open")
+            if change.override_reason and not (mover and mover.can_override_gates):
+                breaches.append(f"{step} overridden by someone who is not a lead")
+        for review in product.reviews.exclude(reviewed_by=None):
+            if not access(review.reviewed_by_id, product).can_review:
+                breaches.append(f"{name}: reviewed by {users[review.reviewed_by_id].username}")
+        for alert in product.alerts.exclude(acknowledged_by=None):
+            if not access(alert.acknowledged_by_id, product).can_acknowledge_alerts:
+                breaches.append(f"{name}: an alert acknowledged by someone who may not")
+        for hypothesis in product.hypotheses.exclude(status_changed_by=None):
+            if not access(hypothesis.status_changed_by_id, product).can_edit:
+                breaches.append(f"{name}: a hypothesis moved by someone off the team")
+    return breaches
+
+
+def test_the_demo_obeys_its_own_rules(seeded):
+    assert _demo_rule_breaches() == []

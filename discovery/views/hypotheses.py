@@ -1,6 +1,10 @@
+from urllib.parse import urlencode
+
 from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
+from django_htmx.http import replace_url
 
 from discovery import selectors
 from discovery.forms import EvidenceForm, HypothesisForm, HypothesisStatusForm
@@ -214,12 +218,17 @@ def _candidates(access: ProductAccess, hypothesis: Hypothesis, query: str) -> di
 def evidence_candidates(request: AuthedRequest, slug: str, pk: int):
     """Search-as-you-type for the evidence picker (htmx)."""
     access, hypothesis = _get_hypothesis_for_user(request, slug, pk, edit=True)
+    query = request.GET.get("q", "").strip()
     context = {
         "product": access.product,
         "hypothesis": hypothesis,
-        "candidates": _candidates(access, hypothesis, request.GET.get("q", "").strip()),
+        "candidates": _candidates(access, hypothesis, query),
     }
-    return render(request, "discovery/_evidence_candidates.html", context)
+    response = render(request, "discovery/_evidence_candidates.html", context)
+    # The address becomes the hypothesis page that shows these results without JavaScript, so
+    # the results are still there after Back or a reload.
+    page = reverse("discovery:hypothesis", args=[slug, pk])
+    return replace_url(response, f"{page}?{urlencode({'q': query})}#evidence" if query else page)
 
 
 @require_http_methods(["GET", "HEAD"])

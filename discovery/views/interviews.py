@@ -1,6 +1,7 @@
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Count
+from django.http import JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
@@ -146,10 +147,14 @@ def _interview_context(access: ProductAccess, interview: Interview, **extra) -> 
     }
 
 
-@require_POST
+@require_http_methods(["GET", "POST"])
 def interview_notes(request: AuthedRequest, slug: str, pk: int):
-    """Autosave (htmx, debounced) or plain save of the notes, with optimistic locking."""
+    """Autosave (htmx, debounced) or plain save of the notes, with optimistic locking. GET: the
+    saved notes and their version, for an editor shown again by the browser's Back button (a
+    save can finish after the page was left, so the page never learnt the version it made)."""
     access, interview = _get_interview_for_user(request, slug, pk, edit=True)
+    if request.method == "GET":
+        return JsonResponse({"notes": interview.notes, "version": interview.version})
     form = NotesForm(request.POST)
     if not form.is_valid():
         problem = form.errors.get("notes", ["the editor is out of date: reload the page"])[0]

@@ -68,4 +68,32 @@ document.addEventListener("click", (event) => {
   window.addEventListener("beforeunload", (event) => {
     if (dirty) event.preventDefault();
   });
+  // Back (or Forward) can show this page again from the browser's back/forward cache, as it was
+  // left: a save that finished after leaving never told the page its new version, so the next
+  // keystroke would conflict with the user's own save. Ask the server what is saved now.
+  window.addEventListener("pageshow", async (event) => {
+    if (!event.persisted || !notes.dataset.notesUrl) return;
+    const version = document.getElementById("notes-version");
+    let saved;
+    try {
+      const response = await fetch(notes.dataset.notesUrl, {
+        headers: { Accept: "application/json" },
+        cache: "no-store",
+        credentials: "same-origin",
+      });
+      if (!response.ok) return;
+      saved = await response.json();
+    } catch {
+      return;  // offline: the next save says whether it went through
+    }
+    if (!version || String(saved.version) === version.value) return;
+    if (saved.notes === notes.value) {
+      version.value = saved.version;  // the text here is what is saved: carry on from it
+      dirty = false;
+      say("Saved", "ok");
+    } else if (!dirty) {
+      window.location.reload();  // saved since (elsewhere): show what is saved now
+    }
+    // Unsaved words that differ from the saved text: the next save shows both to merge.
+  });
 })();

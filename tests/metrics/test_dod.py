@@ -2,11 +2,12 @@
 checklist, adding, checking and removing criteria, and a lead's sign-off."""
 
 import pytest
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from metrics.models import DefinitionOfDone, DoneCriterion
-from metrics.services import STARTER_CRITERIA
+from metrics.services import STARTER_CRITERIA, definition_of_done_sign_off
 from metrics.views.dod import dod_context
 from products.access import product_access
 from tests.helpers import client_for
@@ -475,6 +476,25 @@ def test_only_a_lead_signs_off(dod, criterion, role, request):
     response = client_for(the_user(request, role)).post(SIGN_OFF)
     assert response.status_code == 403
     assert DefinitionOfDone.objects.get(pk=dod.pk).signed_off_at is None
+
+
+def test_the_sign_off_service_checks_the_signer_not_only_the_access(
+    dod, criterion, lead, stakeholder
+):
+    """The signer is who is recorded: a stakeholder's name must not go on a sign-off because
+    the rights passed in were a lead's."""
+    DoneCriterion.objects.filter(pk=criterion.pk).update(met=True)
+    lead_access = product_access(lead, dod.product)
+    with pytest.raises(PermissionDenied, match="Only a lead signs off"):
+        definition_of_done_sign_off(access=lead_access, user=stakeholder)
+    assert DefinitionOfDone.objects.get(pk=dod.pk).signed_off_by is None
+
+
+def test_the_sign_off_service_refuses_an_incomplete_checklist(dod, criterion, lead):
+    DoneCriterionFactory(definition=dod, met=True)
+    with pytest.raises(ValidationError, match="1 of 2 required criteria are not met yet"):
+        definition_of_done_sign_off(access=product_access(lead, dod.product), user=lead)
+    assert DefinitionOfDone.objects.get(pk=dod.pk).signed_off_by is None
 
 
 def test_it_hides_the_product_from_an_outsider_on_sign_off(dod, outsider):

@@ -1,8 +1,12 @@
+import re
+from html import unescape
+
 import pytest
 from django.test import Client
 
 from products.models import DataProduct, ProductReview, StageChange
 from tests.helpers import client_for
+from tests.metrics.factories import DefinitionOfDoneFactory, KPIFactory
 from tests.products.factories import DataProductFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -78,6 +82,78 @@ def test_it_shows_the_product_with_the_right_controls(request, product, who, can
 def test_it_offers_the_override_only_to_leads(product, pm, lead):
     assert b"override_reason" not in client_for(pm).get("/products/churn-radar/").content
     assert b"override_reason" in client_for(lead).get("/products/churn-radar/").content
+
+
+def stage_options(content: bytes) -> dict[str, str]:
+    """The stage form's options: value → the option tag as rendered (attributes and label)."""
+    html = content.decode()
+    select = html[
+        html.index('name="to_stage"') : html.index("</select>", html.index('name="to_stage"'))
+    ]
+    options = re.findall(r'<option value="([a-z]*)"([^>]*)>([^<]*)</option>', select)
+    return {value: f"{attrs.strip()} {unescape(label)}".strip() for value, attrs, label in options}
+
+
+BUILD_CLOSED = (
+    "Build — gate closed: Build needs a Definition of Done and a KPI with both a baseline and a "
+    "target"
+)
+
+
+def test_the_stage_form_says_which_moves_a_gate_refuses_and_why_before_the_click(product, pm):
+    options = stage_options(client_for(pm).get("/products/churn-radar/").content)
+    # Discovery: definition is open; build and beyond are behind a closed gate, and a PM may
+    # not choose them at all.
+    assert options["definition"] == "selected Definition"
+    assert options["build"] == f"disabled {BUILD_CLOSED}"
+    assert options["launched"] == (
+        "disabled Launched — gate closed: Build needs a Definition of Done and a KPI with both a "
+        "baseline and a target; Launch needs a concluded pilot or experiment decided “roll out”"
+    )
+    assert options["idea"] == "Idea"  # no gate going back
+    assert options["retired"] == "Retired"
+
+
+def test_a_lead_sees_a_closed_gate_as_an_override_with_a_reason(product, lead):
+    content = client_for(lead).get("/products/churn-radar/").content
+    options = stage_options(content)
+    assert options["build"] == f"{BUILD_CLOSED} (a lead may override it, with a reason)"
+    assert b"override it: give the reason" in content
+
+
+@pytest.mark.parametrize(
+    ("who", "says"),
+    [
+        ("pm", "Only a lead can move past a closed gate"),
+        ("lead", "As a lead you may move past a closed gate: that is an override"),
+    ],
+)
+def test_the_stage_form_names_each_closed_gate_beside_the_button(request, product, who, says):
+    """A long option label is cut off in the closed select: the form says it in full too."""
+    content = client_for(request.getfixturevalue(who)).get("/products/churn-radar/").content
+    form = content.decode().split('class="stage-form"')[1].split("</form>")[0]
+    note = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", form))
+    assert "Build needs a Definition of Done and a KPI with both a baseline and a target" in note
+    assert "Launch needs a concluded pilot or experiment decided “roll out”" in note
+    assert says in note
+
+
+def test_an_open_gate_is_offered_plainly(product, pm):
+    DataProduct.objects.filter(pk=product.pk).update(stage="definition")
+    DefinitionOfDoneFactory(product=product)
+    KPIFactory(product=product)
+    options = stage_options(client_for(pm).get("/products/churn-radar/").content)
+    assert options["build"] == "selected Build"
+    assert options["pilot"] == "Pilot"
+    assert options["launched"].startswith("disabled Launched — gate closed: Launch needs")
+
+
+def test_a_pm_whose_next_stage_is_closed_is_not_handed_a_move_backwards(product, pm):
+    DataProduct.objects.filter(pk=product.pk).update(stage="definition")
+    options = stage_options(client_for(pm).get("/products/churn-radar/").content)
+    assert options["build"].startswith("disabled ")
+    # Nothing chosen: "Change stage" cannot move the product back to Idea by default.
+    assert options[""] == "selected Choose a stage…"
 
 
 def test_it_returns_404_to_an_outsider(product, outsider):
@@ -362,10 +438,10 @@ def _portfolio(size: int, owner):
 
 # session, user, product with the user's team membership, roles, team, stakeholders, history,
 # the last five reviews (with their reviewers) and the open alert counts (one aggregate: +1 since
-# the alerts page's issue); then the next gate's checks: definition of done and a measurable KPI
-# before build, a rolled-out experiment before launch, nothing after launch.
+# the alerts page's issue); then one query for what every gate on the way forward reads (the
+# stage form says which stages a gate refuses), none when no move passes a gate (launched).
 @pytest.mark.parametrize(
-    ("stage", "expected"), [("discovery", 9), ("definition", 11), ("pilot", 10), ("launched", 9)]
+    ("stage", "expected"), [("discovery", 10), ("definition", 10), ("pilot", 10), ("launched", 9)]
 )
 @pytest.mark.parametrize("size", [10, 200])
 def test_the_product_page_query_count_does_not_grow(

@@ -3,7 +3,9 @@ import io
 from decimal import Decimal
 
 import pytest
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 
 from roadmaps.models import RoadmapItem
 from roadmaps.services import recompute_item_scores
@@ -273,3 +275,103 @@ def test_an_inline_edit_without_javascript_redirects_to_the_filtered_board(item,
     item.refresh_from_db()
     # 100 × 5 × 0.5 / (3 + 3) = 41.666… → 41.7
     assert (item.impact, item.score) == (5, 41.7)
+
+
+# --- an inline edit answers with its whole column ------------------------------------------------
+
+
+@pytest.fixture
+def ranked_column(product):
+    """Two cards in Next, cost 5,000 each (1 cost point), no linked hypothesis (confidence 0.5):
+    High 100 × 5 × 0.5 / (XS 1 + 1) = 125.0 above Low 100 × 2 × 0.5 / (M 3 + 1) = 25.0."""
+    cost = {"build_cost": Decimal("5000"), "run_cost_yearly": None}
+    high = RoadmapItemFactory(
+        product=product, title="High", horizon="next", impact=5, effort="XS", **cost
+    )
+    low = RoadmapItemFactory(
+        product=product, title="Low", horizon="next", impact=2, effort="M", **cost
+    )
+    recompute_item_scores()
+    high.refresh_from_db()
+    low.refresh_from_db()
+    assert (high.score, low.score) == (125.0, 25.0)
+    return high, low
+
+
+def test_an_inline_edit_reranks_and_retotals_the_whole_column(ranked_column, lead):
+    high, low = ranked_column
+    # High falls: 100 × 1 × 0.5 / (XXL 13 + cost 20,000 → 2) = 3.333… → 3.3, below Low's 25.0.
+    response = client_for(lead).post(
+        f"/roadmap/items/{high.pk}/inputs/",
+        {"impact": 1, "effort": "XXL", "build_cost": "20000", "run_cost_yearly": ""},
+        HTTP_HX_REQUEST="true",
+    )
+    assert response.status_code == 200
+    content = response.content.decode()
+    assert "<html" not in content
+    assert 'id="column-next"' in content  # the column, swapped whole
+    assert content.index(f'id="item-{low.pk}"') < content.index(f'id="item-{high.pk}"')
+    assert 'data-testid="score">3.3<' in content
+    # Effort XXL 13 + M 3 = 16 points (was 1 + 3); cost 20,000 + 5,000 = 25,000 (was 10,000).
+    assert 'data-testid="totals-next">Effort 16 points · cost 25,000<' in content
+
+
+def test_the_inline_edit_form_targets_its_column(ranked_column, lead):
+    high, _ = ranked_column
+    content = client_for(lead).get("/roadmap/").content.decode()
+    assert 'id="column-next"' in content
+    assert f'hx-post="/roadmap/items/{high.pk}/inputs/"' in content
+    assert 'hx-target="#column-next"' in content
+
+
+def test_a_bad_inline_edit_shows_its_errors_on_the_card_in_the_column(ranked_column, lead):
+    high, low = ranked_column
+    response = client_for(lead).post(
+        f"/roadmap/items/{low.pk}/inputs/", {"impact": 9, "effort": "M"}, HTTP_HX_REQUEST="true"
+    )
+    assert response.status_code == 422
+    content = response.content.decode()
+    assert 'id="column-next"' in content
+    card = content[content.index(f'id="item-{low.pk}"') :]
+    assert 'class="error"' in card  # on the edited card, not on the others
+    assert 'class="error"' not in content[: content.index(f'id="item-{low.pk}"')]
+    assert content.index(f'id="item-{high.pk}"') < content.index(f'id="item-{low.pk}"')
+
+
+def test_an_inline_edit_keeps_the_boards_filters_in_its_column(ranked_column, lead, product):
+    _, low = ranked_column
+    RoadmapItemFactory(product=DataProductFactory(slug="elsewhere"), title="Other product")
+    response = client_for(lead).post(
+        f"/roadmap/items/{low.pk}/inputs/",
+        {
+            "impact": 2,
+            "effort": "M",
+            "build_cost": "5000",
+            "return_query": f"product={product.slug}",
+        },
+        HTTP_HX_REQUEST="true",
+    )
+    assert response.status_code == 200
+    assert b'id="column-next"' in response.content
+    assert b"Other product" not in response.content  # the column as the board was filtered
+    assert f"product={product.slug}".encode() in response.content  # carried on in the forms
+
+
+def test_the_inline_edit_query_count_does_not_grow_with_the_board(lead):
+    item = RoadmapItemFactory(horizon="next")  # its product's only item: the same rescore
+    client = client_for(lead)
+
+    def inline_edit_queries(impact: int) -> int:
+        data = {"impact": impact, "effort": "S", "build_cost": "100", "run_cost_yearly": "0"}
+        with CaptureQueriesContext(connection) as captured:
+            response = client.post(
+                f"/roadmap/items/{item.pk}/inputs/", data, HTTP_HX_REQUEST="true"
+            )
+        assert response.status_code == 200
+        assert f'id="item-{item.pk}"'.encode() in response.content
+        return len(captured)
+
+    _many(10)  # other products' items in every column
+    small = inline_edit_queries(5)
+    _many(1000)
+    assert inline_edit_queries(4) == small

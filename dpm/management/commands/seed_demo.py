@@ -910,7 +910,7 @@ REVENUE_METRIC_LAYER = {
             "build",
             300,
             "lead",
-            "DoD signed off; baseline of 95 minutes per Monday pack measured over four weeks.",
+            "DoD agreed; baseline of 95 minutes per Monday pack measured over four weeks.",
         ),
         (
             "pilot",
@@ -1392,7 +1392,7 @@ REVENUE_METRIC_LAYER = {
     ],
     "dod": {
         "days_ago": 345,
-        "signed_off": ("lead", 302),
+        "signed_off": ("lead", 150),
         "criteria": [
             {
                 "group": "outcome",
@@ -1433,7 +1433,7 @@ REVENUE_METRIC_LAYER = {
                 "text": "Month-end revenue reconciles to the general ledger within 0.1 %.",
                 "met": True,
                 "evidence": "https://wiki.example.org/data/revenue-metrics/gl-reconciliation",
-                "checked": ("stakeholder", 170),
+                "checked": ("kenji", 170),
             },
             {
                 "group": "documentation",
@@ -1617,7 +1617,7 @@ REVENUE_METRIC_LAYER = {
                 "Preparation time more than halved, no late pack, ledger tie-out held. Roll out "
                 "to all pack recipients and retire the PDF pack."
             ),
-            "decided": ("lead", 152),
+            "decided": ("pm", 152),
             "evidence": (
                 "supports",
                 "Pack time fell from 92.5 to 41 minutes (24 Mondays each arm).",
@@ -1816,7 +1816,7 @@ NEXT_BEST_OFFER = {
             "build",
             190,
             "lead",
-            "DoD signed with Marketing; baseline conversion 12.0 % over eight weeks of sends.",
+            "DoD agreed with Marketing; baseline conversion 12.0 % over eight weeks of sends.",
         ),
         (
             "pilot",
@@ -2080,7 +2080,7 @@ NEXT_BEST_OFFER = {
     ],
     "dod": {
         "days_ago": 235,
-        "signed_off": ("hannah", 192),
+        "signed_off": ("lead", 60),
         "criteria": [
             {
                 "group": "outcome",
@@ -2261,7 +2261,7 @@ NEXT_BEST_OFFER = {
                 "Conversion rose from 12.0 % to 13.5 % with unsubscribes inside the guardrail. "
                 "Roll out to every weekly campaign, keeping a 10 % holdout."
             ),
-            "decided": ("lead", 66),
+            "decided": ("pm2", 66),
             "evidence": (
                 "supports",
                 "Variant converted 13.5 % vs 12.0 % for control (4,000 customers each).",
@@ -2691,7 +2691,6 @@ CAMPAIGN_DASHBOARD = {
     ],
     "dod": {
         "days_ago": 450,
-        "signed_off": ("hannah", 422),
         "criteria": [
             {
                 "group": "outcome",
@@ -3298,7 +3297,6 @@ DEMAND_FORECAST = {
     ],
     "dod": {
         "days_ago": 190,
-        "signed_off": ("daniel", 168),
         "criteria": [
             {
                 "group": "outcome",
@@ -4038,7 +4036,6 @@ ORDER_EVENTS = {
     ],
     "dod": {
         "days_ago": 150,
-        "signed_off": ("lead", 132),
         "criteria": [
             {
                 "group": "outcome",
@@ -4941,7 +4938,7 @@ WEEKLY_SALES_PDF = {
     ],
     "dod": {
         "days_ago": 1485,
-        "signed_off": ("lead", 1482),
+        "signed_off": ("lead", 1290),
         "criteria": [
             {
                 "group": "outcome",
@@ -4964,7 +4961,7 @@ WEEKLY_SALES_PDF = {
             "unit": "%",
             "direction": "at_least",
             "baseline": 60,
-            "baseline_days_ago": 1450,
+            "baseline_days_ago": 1482,
             "target": 70,
             "target_days_ago": 1100,
             "cadence": 30,
