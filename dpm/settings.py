@@ -275,9 +275,11 @@ def _env_rate(name: str, default: str) -> str:
     return value
 
 
-# Requests per API token, and failed log-ins per client address and username.
+# Requests per API token, and failed log-ins per client address and username, and per client
+# address whatever the usernames (one address trying many accounts).
 DPM_API_RATE = _env_rate("DPM_API_RATE", "600/m")
 DPM_LOGIN_RATE = _env_rate("DPM_LOGIN_RATE", "10/m")
+DPM_LOGIN_RATE_PER_ADDRESS = _env_rate("DPM_LOGIN_RATE_PER_ADDRESS", "30/m")
 # Behind the TLS proxy the client's address is the last X-Forwarded-For entry, which the proxy
 # appends (one proxy; see api/ratelimit.py); otherwise REMOTE_ADDR.
 DPM_CLIENT_IP_FROM_PROXY = env_bool("DPM_BEHIND_TLS_PROXY", False)
