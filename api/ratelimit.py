@@ -1,5 +1,6 @@
 """Rate limits of the JSON API (per token) and of the login form (failed attempts per client
-address and username, and per client address), on django-ratelimit's fixed-window counters in Django's cache.
+address and username, and per client address), on django-ratelimit's fixed-window counters in
+Django's cache.
 
 Both limits live here because they share the counters and the rule for the client's address:
 REMOTE_ADDR, or — with DPM_BEHIND_TLS_PROXY on — the last X-Forwarded-For entry, which is the

@@ -835,7 +835,8 @@ def test_an_upload_for_someone_elses_product_is_refused_with_a_message(described
     document["name"] = "Hijacked"
     response = client_for(other_pm).post(IMPORT, {"file": yaml_file(dump_odps_yaml(document))})
     assert response.status_code == 422
-    assert "Only the owner and team of Churn radar, and leads, can change it" in response.content.decode()
+    message = "Only the owner and team of Churn radar, and leads, can change it"
+    assert message in response.content.decode()
     described.refresh_from_db()
     assert described.name == "Churn radar"
 
