@@ -163,3 +163,19 @@ def test_gunicorn_bounds_its_requests_and_recycles_its_workers(command):
         assert option in options, (option, command)
     assert int(options["--max-requests-jitter"]) > 0
     assert int(options["--graceful-timeout"]) <= int(options["--timeout"])
+
+
+@pytest.mark.django_db
+def test_over_https_plain_http_is_redirected_but_the_health_probe_is_not(settings):
+    """The container's probe asks http://127.0.0.1:8000/healthz from inside, past the proxy."""
+    from django.test import Client
+
+    settings.SECURE_SSL_REDIRECT = True
+    settings.SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    client = Client()
+
+    assert client.get("/healthz").status_code == 200
+    redirected = client.get("/accounts/login/")
+    assert redirected.status_code == 301
+    assert redirected["Location"] == "https://testserver/accounts/login/"
+    assert client.get("/accounts/login/", HTTP_X_FORWARDED_PROTO="https").status_code == 200
