@@ -1,5 +1,5 @@
 # Production image: gunicorn for the web, the same image runs the Celery worker and beat.
-FROM python:3.11-slim
+FROM python:3.11.13-slim-bookworm
 
 ENV DEBUG=0 \
     PYTHONDONTWRITEBYTECODE=1 \
@@ -28,4 +28,7 @@ RUN pip install -c constraints.txt -e . \
 
 USER dpm
 EXPOSE 8000
-CMD ["gunicorn", "dpm.wsgi", "--bind", "0.0.0.0:8000", "--workers", "3", "--access-logfile", "-"]
+# The same bounds as compose's web command (docker-compose.yml says why).
+CMD ["gunicorn", "dpm.wsgi", "--bind", "0.0.0.0:8000", "--workers", "3", \
+     "--timeout", "60", "--graceful-timeout", "30", "--keep-alive", "5", \
+     "--max-requests", "1000", "--max-requests-jitter", "100", "--access-logfile", "-"]

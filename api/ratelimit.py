@@ -1,5 +1,6 @@
 """Rate limits of the JSON API (per token) and of the login form (failed attempts per client
-address and username), on django-ratelimit's fixed-window counters in Django's cache.
+address and username, and per client address), on django-ratelimit's fixed-window counters in
+Django's cache.
 
 Both limits live here because they share the counters and the rule for the client's address:
 REMOTE_ADDR, or — with DPM_BEHIND_TLS_PROXY on — the last X-Forwarded-For entry, which is the
@@ -25,6 +26,7 @@ logger = logging.getLogger(__name__)
 
 CACHE_ERRORS = (RedisError, OSError)
 LOGIN_GROUP = "dpm-login-failures"
+LOGIN_ADDRESS_GROUP = "dpm-login-failures-per-address"
 API_GROUP = "dpm-api"
 API_AUTH_FAILURE_GROUP = "dpm-api-auth-failures"
 
@@ -80,29 +82,40 @@ def describe_rate(rate: str) -> str:
 
 def limit_login(view):
     """Wrap the login view: after DPM_LOGIN_RATE failed attempts for one username from one
-    address, further attempts get a 429 page until the window ends. Successful logins are not
-    counted, so people who log in and out often are never locked out."""
+    address, or DPM_LOGIN_RATE_PER_ADDRESS failed attempts for any usernames from one address
+    (one address guessing many accounts), further attempts get a 429 page until the window
+    ends. Successful logins are not counted, so people who log in and out often are never
+    locked out."""
 
     @wraps(view)
     def wrapper(request, *args, **kwargs):
         if request.method != "POST":
             return view(request, *args, **kwargs)
+        address = client_ip(request)
         username = request.POST.get("username", "").strip().lower()[:150]
-        key = f"{client_ip(request)}|{username}"
-        rate = settings.DPM_LOGIN_RATE
-        before = usage(request, group=LOGIN_GROUP, key=key, rate=rate, increment=False)
-        if before is not None and before.exhausted:
-            response = render(
-                request,
-                "api/login_rate_limited.html",
-                {"retry_after": before.retry_after, "username": username},
-                status=429,
-            )
-            response["Retry-After"] = str(before.retry_after)
-            return response
+        limits = [
+            (LOGIN_ADDRESS_GROUP, address, settings.DPM_LOGIN_RATE_PER_ADDRESS, True),
+            (LOGIN_GROUP, f"{address}|{username}", settings.DPM_LOGIN_RATE, False),
+        ]
+        for group, key, rate, per_address in limits:
+            before = usage(request, group=group, key=key, rate=rate, increment=False)
+            if before is not None and before.exhausted:
+                response = render(
+                    request,
+                    "api/login_rate_limited.html",
+                    {
+                        "retry_after": before.retry_after,
+                        "username": username,
+                        "per_address": per_address,
+                    },
+                    status=429,
+                )
+                response["Retry-After"] = str(before.retry_after)
+                return response
         response = view(request, *args, **kwargs)
         if response.status_code == 200:  # the form came back with an error: a failed attempt
-            usage(request, group=LOGIN_GROUP, key=key, rate=rate, increment=True)
+            for group, key, rate, _per_address in limits:
+                usage(request, group=group, key=key, rate=rate, increment=True)
         return response
 
     return login_not_required(wrapper)

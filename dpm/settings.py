@@ -52,6 +52,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "dpm.csp.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -193,13 +194,46 @@ STORAGES = {
     },
 }
 
-SECURE_COOKIES = env_bool("DPM_SECURE_COOKIES", not DEBUG)
+# People reach dpm over HTTPS, through a TLS-terminating proxy in front of it: the production
+# set-up, on unless DEBUG. It makes cookies secure-only, redirects HTTP to HTTPS and sends HSTS.
+# A trial over plain HTTP (http://localhost:8000, no proxy) opts out with DPM_HTTPS=0.
+HTTPS = env_bool("DPM_HTTPS", not DEBUG)
+SECURE_COOKIES = env_bool("DPM_SECURE_COOKIES", HTTPS)
 SESSION_COOKIE_SECURE = SECURE_COOKIES
 CSRF_COOKIE_SECURE = SECURE_COOKIES
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
-if env_bool("DPM_BEHIND_TLS_PROXY", False):
+# The proxy says which scheme the client used (X-Forwarded-Proto) and appends its address to
+# X-Forwarded-For; without this trust every request would look like plain HTTP and be redirected.
+BEHIND_TLS_PROXY = env_bool("DPM_BEHIND_TLS_PROXY", HTTPS)
+if BEHIND_TLS_PROXY:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+SECURE_SSL_REDIRECT = HTTPS
+# The container's own health probe asks over plain HTTP from inside, past the proxy.
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+# HSTS: a year once served over HTTPS (DPM_HSTS_SECONDS=3600 to try it out first, 0 to send
+# none). Subdomains of dpm's own host are covered; joining browsers' preload list binds the whole
+# domain, so it is its owner's call (DPM_HSTS_PRELOAD=1), and the check that asks for it is
+# silenced below.
+SECURE_HSTS_SECONDS = env_int("DPM_HSTS_SECONDS", 365 * 24 * 3600 if HTTPS else 0, minimum=0)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("DPM_HSTS_INCLUDE_SUBDOMAINS", True)
+SECURE_HSTS_PRELOAD = env_bool("DPM_HSTS_PRELOAD", False)
+SILENCED_SYSTEM_CHECKS = [] if SECURE_HSTS_PRELOAD else ["security.W021"]
+# Content-Security-Policy (dpm/csp.py): nothing inline, nothing from elsewhere.
+DPM_CSP = {
+    "default-src": ["'self'"],
+    "script-src": ["'self'"],
+    "style-src": ["'self'"],
+    "img-src": ["'self'"],
+    "font-src": ["'self'"],
+    "connect-src": ["'self'"],
+    "object-src": ["'none'"],
+    "base-uri": ["'none'"],
+    "form-action": ["'self'"],
+    "frame-ancestors": ["'none'"],
+}
+# More sources for one path prefix: the API's Swagger docs draw their icons as data: images.
+DPM_CSP_EXTRA = {"/api/v1/docs": {"img-src": ["data:"]}}
 
 EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "dpm@localhost")
@@ -283,6 +317,18 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": DPM_STALENESS_INTERVAL,
     },
 }
+# Housekeeping, daily: expired sessions cleared (Django keeps them otherwise), and history
+# past its retention purged (README "Retention"). Days; 0 keeps everything.
+CELERY_BEAT_SCHEDULE |= {
+    "clear-expired-sessions": {"task": "dpm.tasks.clear_expired_sessions", "schedule": 86400},
+    "purge-history": {"task": "dpm.tasks.purge_history", "schedule": 86400},
+}
+DPM_SCORE_HISTORY_DAYS = env_int("DPM_SCORE_HISTORY_DAYS", 730, minimum=0)
+DPM_RESOLVED_ALERT_DAYS = env_int("DPM_RESOLVED_ALERT_DAYS", 365, minimum=0)
+# Beat touches this file on every tick (at least every 5 minutes); compose's health check reads
+# its age, so a hung beat shows as unhealthy.
+CELERY_BEAT_SCHEDULER = "dpm.beat:HeartbeatScheduler"
+DPM_BEAT_HEARTBEAT_FILE = VAR_DIR / "beat-heartbeat"
 # A burst of edits to one product within this many seconds gives one recompute.
 DPM_RECOMPUTE_DEBOUNCE = env_int("DPM_RECOMPUTE_DEBOUNCE", 5, minimum=0)
 # /healthz reports a periodic task as late when its last success is older than this many of its
@@ -318,12 +364,14 @@ def _env_rate(name: str, default: str) -> str:
     return value
 
 
-# Requests per API token, and failed log-ins per client address and username.
+# Requests per API token, and failed log-ins per client address and username, and per client
+# address whatever the usernames (one address trying many accounts).
 DPM_API_RATE = _env_rate("DPM_API_RATE", "600/m")
 DPM_LOGIN_RATE = _env_rate("DPM_LOGIN_RATE", "10/m")
+DPM_LOGIN_RATE_PER_ADDRESS = _env_rate("DPM_LOGIN_RATE_PER_ADDRESS", "30/m")
 # Behind the TLS proxy the client's address is the last X-Forwarded-For entry, which the proxy
 # appends (one proxy; see api/ratelimit.py); otherwise REMOTE_ADDR.
-DPM_CLIENT_IP_FROM_PROXY = env_bool("DPM_BEHIND_TLS_PROXY", False)
+DPM_CLIENT_IP_FROM_PROXY = BEHIND_TLS_PROXY
 # Items one ingestion request may carry; validated and written all or nothing.
 DPM_API_MAX_ITEMS = env_int("DPM_API_MAX_ITEMS", 1000, minimum=1)
 # How long an Idempotency-Key's answer is kept for replays.

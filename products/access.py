@@ -40,6 +40,14 @@ class ProductAccess:
         return self.is_owner or self.is_superuser
 
     @property
+    def can_import(self) -> bool:
+        """Update the product from an ODPS descriptor (description, KPIs, service levels, stage):
+        its team, and leads across the portfolio — they approve gates (DESIGN.md §7), and a
+        catalog's launched product comes in only through a lead's gate override. Its people stay
+        with `can_manage_people`."""
+        return self.can_edit or self.is_lead
+
+    @property
     def can_change_stage(self) -> bool:
         return self.can_edit or self.is_lead
 
@@ -114,3 +122,14 @@ def get_product_for_user(request, slug: str, *, edit: bool = False) -> ProductAc
 def require_pm(user) -> None:
     if not roles.is_pm(user):
         raise PermissionDenied("Only product managers can create products.")
+
+
+def may_import_products(user) -> bool:
+    """ODPS import: PMs (new products and their own) and leads (any product, ProductAccess
+    .can_import)."""
+    return roles.is_pm(user) or roles.is_lead(user)
+
+
+def require_importer(user) -> None:
+    if not may_import_products(user):
+        raise PermissionDenied("Only product managers and leads can import products.")

@@ -56,7 +56,7 @@ from jsonschema.validators import validator_for
 from dpm.lib.csv_export import plain_number
 from metrics.models import KPI, ServiceLevel
 from products import roles
-from products.access import product_access
+from products.access import product_access, require_importer
 from products.models import DataProduct, Domain
 from products.recompute import schedule_recompute
 from products.services import (
@@ -869,22 +869,28 @@ def product_import_odps(*, user, document, override_reason: str = "") -> tuple[D
     created = product is None
     visible = not created and DataProduct.objects.visible_to(user).filter(pk=product.pk).exists()
     if not visible:
-        # Someone who may not see the product hears what they would for a new one: PMs see
-        # every product, so this refuses only those who may not create one either.
-        if not created or not roles.is_pm(user):
-            raise PermissionDenied("Only product managers can create products.")
+        # Someone who may not see the product hears what they would for a new one: PMs and
+        # leads see every product, so this refuses only those who may not create one either.
+        require_importer(user)
+        if not created:
+            raise PermissionDenied("Only product managers and leads can import products.")
         access = None
     else:
         access = product_access(user, product)
-        if not access.can_edit:
+        if not access.can_import:
             raise PermissionDenied(
-                f"Only the owner and team of {product.name} can change it: ask them to import "
-                "the file, or to add you to the team."
+                f"Only the owner and team of {product.name}, and leads, can change it: ask them "
+                "to import the file, or to add you to the team."
             )
 
     # Looked up even when the file has other problems, so one upload reports them all.
     people = _resolve_people(spec, errors)
     domain = _resolve_domain(spec, errors)
+    if created and people is None and not roles.is_pm(user):
+        # Without a team the importer owns the new product, and only a PM owns one.
+        errors.append(
+            ("/team", "name the product's owner (a PM) in team.members: only a PM owns a product")
+        )
     if errors:
         raise ODPSImportError(sorted(errors, key=_document_order))
 
@@ -970,6 +976,7 @@ def _update(access, product: DataProduct, spec, people, domain, errors: list) ->
             if people_changed
             else None
         ),
+        imported=True,
     )
 
 

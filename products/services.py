@@ -128,12 +128,16 @@ def _save_product(product: DataProduct, **save_kwargs) -> None:
 
 @transaction.atomic
 def product_create(*, user, product: DataProduct, team_members=(), stakeholders=()) -> DataProduct:
-    """Save a new product built by the form, with its people.
+    """Save a new product built by the form or an ODPS import, with its people.
 
-    A new product starts before any gate, so nobody can create a launched product out of thin air.
+    PMs create products; leads too, through an ODPS import (products/access.py
+    may_import_products). Whoever creates it, its owner is a PM. A new product starts before any
+    gate, so nobody can create a launched product out of thin air.
     """
-    if not roles.is_pm(user):
+    if not (roles.is_pm(user) or roles.is_lead(user)):
         raise PermissionDenied("Only product managers can create products.")
+    if product.owner_id is not None and not roles.is_pm(product.owner):
+        raise ValidationError({"owner": "The owner must be a product manager (PM)."})
     if product.stage not in START_STAGES:
         raise ValidationError({"stage": "A new product starts before the gated stages."})
     if not product.slug:
@@ -147,14 +151,20 @@ def product_create(*, user, product: DataProduct, team_members=(), stakeholders=
 
 @transaction.atomic
 def product_update(
-    *, access: ProductAccess, product: DataProduct, fields: list[str], people: dict | None = None
+    *,
+    access: ProductAccess,
+    product: DataProduct,
+    fields: list[str],
+    people: dict | None = None,
+    imported: bool = False,
 ) -> DataProduct:
     """Save the edited `fields` of the product (and its team and stakeholders when given).
 
     Only the named columns are written, so an edit never puts back a stage or a score that a
-    stage change or a recompute wrote meanwhile.
+    stage change or a recompute wrote meanwhile. `imported`: the edit comes from an ODPS
+    descriptor, which leads may import for any product (ProductAccess.can_import).
     """
-    if not access.can_edit:
+    if not (access.can_import if imported else access.can_edit):
         raise PermissionDenied("Only the product's owner and team can change it.")
     if (people is not None or "owner" in fields) and not access.can_manage_people:
         raise PermissionDenied("Only the owner or a lead can change who works on the product.")

@@ -10,7 +10,12 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from dpm.http import AuthedRequest, safe_redirect_target
 from products import roles, selectors
-from products.access import get_product_for_user, product_access, require_pm
+from products.access import (
+    get_product_for_user,
+    may_import_products,
+    product_access,
+    require_pm,
+)
 from products.forms import (
     AlertAcknowledgeForm,
     AlertFilterForm,
@@ -57,6 +62,7 @@ def portfolio(request: AuthedRequest):
         "filters": filters,
         "charts": selectors.portfolio_charts(products),
         "can_create": roles.is_pm(request.user),
+        "can_import": may_import_products(request.user),
     }
     # A history restore after a cache miss needs the whole page, though htmx sends it.
     fragment = request.htmx and not request.htmx.history_restore_request

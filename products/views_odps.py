@@ -9,7 +9,7 @@ from django.views.decorators.http import require_http_methods
 
 from dpm.http import AuthedRequest
 from products import roles
-from products.access import get_product_for_user, require_pm
+from products.access import get_product_for_user, require_importer
 from products.forms import ODPSImportForm
 from products.odps import (
     CONTENT_TYPE,
@@ -37,7 +37,7 @@ def product_export_odps(request: AuthedRequest, slug: str):
 def product_import(request: AuthedRequest):
     """Upload an ODPS descriptor: it creates the product its id names, or updates it. PMs only;
     the service checks the rights on an existing product. Nothing is written on any error."""
-    require_pm(request.user)
+    require_importer(request.user)
     can_override = roles.is_lead(request.user)
     if request.method == "POST":
         form = ODPSImportForm(request.POST, request.FILES, can_override=can_override)

@@ -42,6 +42,7 @@ def test_the_defaults_start(tmp_path):
         ({"LOG_LEVEL": "LOUD"}, "LOG_LEVEL"),
         ({"TIME_ZONE": "Mars/Base"}, "TIME_ZONE"),
         ({"DPM_TASK_TIME_LIMIT": "soon"}, "DPM_TASK_TIME_LIMIT"),
+        ({"DPM_LOGIN_RATE_PER_ADDRESS": "many"}, "DPM_LOGIN_RATE_PER_ADDRESS"),
         ({"DPM_TASK_SOFT_TIME_LIMIT": "600", "DPM_TASK_TIME_LIMIT": "300"}, "SOFT_TIME_LIMIT"),
         (
             {"REDIS_URL": "redis://127.0.0.1:6379/0", "DPM_BROKER_VISIBILITY_TIMEOUT": "120"},

@@ -139,6 +139,45 @@ def test_the_limit_is_per_username_and_address(pm, settings):
     assert fail(client, "pm", REMOTE_ADDR="10.0.0.7").status_code == 200
 
 
+def test_one_address_trying_many_usernames_is_limited_per_address(pm, settings):
+    settings.DPM_LOGIN_RATE = "2/m"
+    settings.DPM_LOGIN_RATE_PER_ADDRESS = "3/m"
+    client = Client()
+
+    statuses = [fail(client, name).status_code for name in ("ann", "bob", "cy")]
+    limited = fail(client, "dee")
+
+    assert statuses == [200, 200, 200]
+    assert limited.status_code == 429
+    assert 1 <= int(limited["Retry-After"]) <= 60
+    page = limited.content.decode()
+    assert "Too many failed log-ins from this address" in page
+    assert f"Try again in {limited['Retry-After']} second" in page
+    # Every account is paused from there, the right password too; other addresses are not.
+    assert client.post(LOGIN, {"username": "pm", "password": "pw-for-tests"}).status_code == 429
+    assert fail(client, "eve", REMOTE_ADDR="10.0.0.7").status_code == 200
+
+
+def test_the_per_username_limit_holds_below_the_per_address_one(pm, settings):
+    settings.DPM_LOGIN_RATE = "2/m"
+    settings.DPM_LOGIN_RATE_PER_ADDRESS = "30/m"
+    client = Client()
+    fail(client, "pm")
+    fail(client, "pm")
+
+    limited = fail(client, "pm")
+
+    assert limited.status_code == 429
+    assert "Logging in as “pm” from this address is paused" in limited.content.decode()
+    assert fail(client, "lead").status_code == 200
+
+
+def test_the_per_address_rate_is_a_setting_with_a_default():
+    from django.conf import settings
+
+    assert settings.DPM_LOGIN_RATE_PER_ADDRESS == "30/m"
+
+
 def test_the_login_page_itself_is_never_limited(settings):
     settings.DPM_LOGIN_RATE = "1/m"
     client = Client()

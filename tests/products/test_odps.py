@@ -530,12 +530,9 @@ def test_the_owner_changes_the_people(described, pm, other_pm):
     assert described.owner == other_pm
 
 
-@pytest.mark.parametrize("who", ["other_pm", "another_lead", "stakeholder"])
+@pytest.mark.parametrize("who", ["other_pm", "stakeholder", "outsider"])
 def test_it_refuses_an_update_by_someone_off_the_team(described, request, who):
-    if who == "another_lead":
-        user = make_user(get_user_model(), "another_lead", roles.LEAD)
-    else:
-        user = request.getfixturevalue(who)
+    user = request.getfixturevalue(who)
     document = round_tripped(exported(described))
     document["name"] = "Hijacked"
     with pytest.raises(PermissionDenied):
@@ -544,9 +541,9 @@ def test_it_refuses_an_update_by_someone_off_the_team(described, request, who):
     assert described.name == "Churn radar"
 
 
-@pytest.mark.parametrize("who", ["lead", "stakeholder", "outsider", "team_member"])
-def test_only_pms_create_products(request, who):
-    with pytest.raises(PermissionDenied, match="Only product managers"):
+@pytest.mark.parametrize("who", ["stakeholder", "outsider", "team_member"])
+def test_only_pms_and_leads_create_products(request, who):
+    with pytest.raises(PermissionDenied, match="Only product managers and leads"):
         product_import_odps(user=request.getfixturevalue(who), document=minimal())
     assert not DataProduct.objects.filter(slug="margin-radar").exists()
 
@@ -554,7 +551,102 @@ def test_only_pms_create_products(request, who):
 def test_an_outsider_cannot_learn_that_a_product_exists(described, outsider):
     with pytest.raises(PermissionDenied) as exc_info:
         product_import_odps(user=outsider, document=round_tripped(exported(described)))
-    assert str(exc_info.value) == "Only product managers can create products."
+    assert str(exc_info.value) == "Only product managers and leads can import products."
+
+
+@pytest.fixture
+def another_lead(django_user_model):
+    """A lead who is neither a PM nor on the `described` product's team."""
+    return make_user(django_user_model, "another_lead", roles.LEAD)
+
+
+def active(document: dict) -> dict:
+    """The document as a catalog would send a launched product: status active, no dpm stage."""
+    document["status"] = "active"
+    document["customProperties"] = [
+        prop for prop in document.get("customProperties", []) if prop["property"] != "stage"
+    ]
+    return document
+
+
+def test_a_lead_imports_a_new_active_product_with_an_override(another_lead, pm):
+    """DESIGN.md §7: leads approve gates across the portfolio, so bringing a launched product
+    in from a catalog (which needs a gate override) is theirs to do; its owner is the file's PM."""
+    document = active(minimal(team={"members": [{"username": "pm", "role": "owner"}]}))
+
+    with pytest.raises(ODPSImportError) as exc_info:
+        product_import_odps(user=another_lead, document=document)
+    assert "Idea → Launched is blocked by its gate" in exc_info.value.errors[0][1]
+    assert not DataProduct.objects.filter(slug="margin-radar").exists()
+
+    product, created = product_import_odps(
+        user=another_lead, document=document, override_reason="Live since 2024"
+    )
+
+    assert created
+    product.refresh_from_db()
+    assert (product.stage, product.owner) == ("launched", pm)
+    change = StageChange.objects.get(product=product)
+    assert (change.to_stage, change.changed_by, change.override_reason) == (
+        "launched",
+        another_lead,
+        "Live since 2024",
+    )
+
+
+def test_a_lead_who_is_not_a_pm_names_the_owner_of_a_new_product(another_lead):
+    with pytest.raises(ODPSImportError) as exc_info:
+        product_import_odps(user=another_lead, document=minimal())
+    assert exc_info.value.errors == [
+        ("/team", "name the product's owner (a PM) in team.members: only a PM owns a product")
+    ]
+    assert not DataProduct.objects.filter(slug="margin-radar").exists()
+
+
+def test_a_lead_off_the_team_updates_any_product_but_not_its_people(described, another_lead):
+    document = active(round_tripped(exported(described)))
+    document["description"]["purpose"] = "Sharper."
+    kpis = next(prop for prop in document["customProperties"] if prop["property"] == "kpis")
+    kpis["value"][0]["target"] = Decimal("70")
+
+    product_import_odps(user=another_lead, document=document, override_reason="Already live")
+
+    described.refresh_from_db()
+    assert (described.purpose, described.stage) == ("Sharper.", "launched")
+    assert described.kpis.get(name="Accounts saved").target == Decimal("70")
+    document["team"]["members"].pop()  # drop the stakeholder
+    with pytest.raises(ODPSImportError) as exc_info:
+        product_import_odps(user=another_lead, document=document)
+    assert paths(exc_info) == ["/team"]
+    assert described.stakeholders.count() == 1
+
+
+@pytest.mark.parametrize(
+    ("who", "outcome"),
+    [
+        ("pm", "gate refuses"),  # the owner, who may not override a gate
+        ("another_lead", "launched"),
+        ("stakeholder", "forbidden"),
+        ("outsider", "forbidden"),
+    ],
+)
+def test_who_may_import_an_active_product(described, request, who, outcome):
+    document = active(round_tripped(exported(described)))
+    user = request.getfixturevalue(who)
+
+    response = client_for(user).post(
+        IMPORT, {"file": yaml_file(dump_odps_yaml(document)), "override_reason": "Live already"}
+    )
+
+    described.refresh_from_db()
+    if outcome == "launched":
+        assert response.status_code == 302
+        assert described.stage == "launched"
+        assert StageChange.objects.get(product=described).changed_by == user
+    else:
+        assert response.status_code == (422 if outcome == "gate refuses" else 403)
+        assert described.stage == "discovery"
+        assert not StageChange.objects.exists()
 
 
 # --- Stage gates ----------------------------------------------------------------------------------
@@ -658,26 +750,28 @@ def test_the_product_page_links_to_the_export(described, stakeholder):
 # --- Import page --------------------------------------------------------------------------------
 
 
-def test_the_portfolio_links_to_the_import_for_pms_only(pm, stakeholder):
+def test_the_portfolio_links_to_the_import_for_pms_and_leads(pm, lead, stakeholder):
     assert f'href="{IMPORT}"' in client_for(pm).get("/").content.decode()
+    assert f'href="{IMPORT}"' in client_for(lead).get("/").content.decode()
     assert f'href="{IMPORT}"' not in client_for(stakeholder).get("/").content.decode()
 
 
 @pytest.mark.parametrize(
     ("who", "status"),
-    [("pm", 200), ("admin_user", 200), ("lead", 403), ("stakeholder", 403), ("outsider", 403)],
+    [("pm", 200), ("admin_user", 200), ("lead", 200), ("stakeholder", 403), ("outsider", 403)],
 )
-def test_the_import_page_is_for_pms(request, who, status):
+def test_the_import_page_is_for_pms_and_leads(request, who, status):
     assert client_for(request.getfixturevalue(who)).get(IMPORT).status_code == status
 
 
-def test_the_override_field_is_offered_to_leads_only(pm, admin_user):
+def test_the_override_field_is_offered_to_leads_only(pm, lead, admin_user):
     assert b"override_reason" not in client_for(pm).get(IMPORT).content
+    assert b"override_reason" in client_for(lead).get(IMPORT).content
     assert b"override_reason" in client_for(admin_user).get(IMPORT).content
 
 
-@pytest.mark.parametrize("who", ["lead", "stakeholder", "outsider"])
-def test_it_refuses_an_upload_from_a_non_pm(described, request, who):
+@pytest.mark.parametrize("who", ["stakeholder", "outsider"])
+def test_it_refuses_an_upload_from_a_non_pm_non_lead(described, request, who):
     text = dump_odps_yaml(minimal())
     response = client_for(request.getfixturevalue(who)).post(IMPORT, {"file": yaml_file(text)})
     assert response.status_code == 403
@@ -746,7 +840,8 @@ def test_an_upload_for_someone_elses_product_is_refused_with_a_message(described
     document["name"] = "Hijacked"
     response = client_for(other_pm).post(IMPORT, {"file": yaml_file(dump_odps_yaml(document))})
     assert response.status_code == 422
-    assert "Only the owner and team of Churn radar can change it" in response.content.decode()
+    message = "Only the owner and team of Churn radar, and leads, can change it"
+    assert message in response.content.decode()
     described.refresh_from_db()
     assert described.name == "Churn radar"
 
@@ -829,7 +924,7 @@ def test_import_odps_exits_non_zero(described, tmp_path, capsys):
     ("args", "message"),
     [
         (["--user", "nobody"], "No active user is called “nobody”"),
-        (["--user", "stakeholder"], "Only product managers can create products."),
+        (["--user", "stakeholder"], "Only product managers and leads can import products."),
     ],
 )
 def test_import_odps_refuses_unknown_or_unentitled_users(stakeholder, tmp_path, args, message):

@@ -94,6 +94,8 @@ def test_the_beat_schedule_runs_both_tasks():
     assert {entry["task"] for entry in schedule.values()} == {
         "products.tasks.recompute_scores",
         "products.tasks.check_staleness",
+        "dpm.tasks.clear_expired_sessions",
+        "dpm.tasks.purge_history",
     }
     assert schedule["recompute-scores"]["schedule"] == 15 * 60
     assert schedule["check-staleness"]["schedule"] == 60 * 60
