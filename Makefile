@@ -6,7 +6,7 @@ MANAGE := $(BIN)/python manage.py
 STAMP := $(VENV)/.installed
 ADDR ?= 127.0.0.1:8000
 
-.PHONY: install run test lint format check clean backup restore
+.PHONY: install run test lint format check clean bench-recompute trial-concurrency backup restore
 
 $(STAMP): pyproject.toml constraints.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -57,6 +57,13 @@ restore:
 	pg_restore --clean --if-exists --no-owner --no-privileges --single-transaction \
 		--exit-on-error --dbname="$$DATABASE_URL" "$(FILE)"
 	@echo "Restored $(FILE)"
+
+# Benchmarks on PostgreSQL (README "Operating"): scratch database DPM_BENCH_DATABASE_URL.
+bench-recompute: $(STAMP)
+	$(BIN)/python scripts/bench_recompute.py
+
+trial-concurrency: $(STAMP)
+	$(BIN)/python scripts/trial_concurrency.py
 
 clean:
 	rm -rf $(VENV) var

@@ -27,7 +27,10 @@ from tests.products.test_worker import _database_url
 from tests.roadmaps.factories import RoadmapItemFactory
 from tests.roadmaps.test_scoring_settings import TSHIRT
 
-pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
+pytestmark = [
+    pytest.mark.postgres,
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+]
 
 
 def _in_threads(*calls):
