@@ -42,7 +42,7 @@ def _holds_nul(request) -> bool:
             body = json.loads(request.body)
         except ValueError:
             return False  # not JSON: the view says so
-        return _in_json(body)
+        return find_nul(body) is not None
     return _in_query_dict(request.POST)
 
 
@@ -50,14 +50,25 @@ def _in_query_dict(data) -> bool:
     return any(NUL in key or any(NUL in value for value in data.getlist(key)) for key in data)
 
 
-def _in_json(value) -> bool:
+def find_nul(value, path: str = "") -> str | None:
+    """The JSON path (/a/0/b) of the first string or key holding a NUL in a decoded JSON or
+    YAML document, or None. The middleware refuses such bodies; the ODPS import, which reads an
+    uploaded file, names the path."""
     if isinstance(value, str):
-        return NUL in value
+        return path or "/" if NUL in value else None
     if isinstance(value, dict):
-        return any(NUL in key or _in_json(item) for key, item in value.items())
+        for key, item in value.items():
+            shown = str(key).replace(NUL, "\\0")  # the path is shown: the NUL as its escape
+            where = f"{path}/{shown}"
+            if NUL in str(key):
+                return where
+            if (found := find_nul(item, where)) is not None:
+                return found
     if isinstance(value, list):
-        return any(_in_json(item) for item in value)
-    return False
+        for n, item in enumerate(value):
+            if (found := find_nul(item, f"{path}/{n}")) is not None:
+                return found
+    return None
 
 
 class PrivatePagesMiddleware:

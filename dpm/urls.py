@@ -7,6 +7,9 @@ from api.ratelimit import limit_login
 from dpm import views
 from dpm.http import LoginView
 
+# A busy or unreachable database answers 503, wherever in the request it failed.
+handler500 = "dpm.views.server_error"
+
 urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
     path(

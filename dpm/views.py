@@ -49,3 +49,19 @@ def healthz(request):
             "late": age is None or age > allowed,
         }
     return JsonResponse({"status": "ok", "database": "ok", "tasks": tasks})
+
+
+@login_not_required
+def server_error(request):
+    """handler500: a busy or unreachable database (even when it failed before the view, loading
+    the session's user) answers 503 with the same page as a view's timeout; anything else is
+    Django's plain 500."""
+    import sys
+
+    from django.views.defaults import server_error as django_server_error
+
+    from dpm.timeouts import busy_response, database_busy
+
+    if database_busy(sys.exc_info()[1]):
+        return busy_response(request)
+    return django_server_error(request)

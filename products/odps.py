@@ -54,6 +54,7 @@ from django.db.models.functions import Lower
 from jsonschema.validators import validator_for
 
 from dpm.lib.csv_export import plain_number
+from dpm.middleware import find_nul
 from metrics.models import KPI, ServiceLevel
 from products import roles
 from products.access import product_access, require_importer
@@ -208,6 +209,10 @@ def load_odps_yaml(text: str) -> dict:
             "The file is not an ODPS descriptor: it must be a YAML mapping "
             "(apiVersion, kind, id, …)."
         )
+    # YAML's "\0" escape gives a NUL, which PostgreSQL cannot store: the one rule for NUL
+    # (dpm.middleware) refuses it here too, naming where it is.
+    if (where := find_nul(document)) is not None:
+        raise ODPSFormatError(f"The file holds a NUL character at {where}: remove it.")
     return document
 
 

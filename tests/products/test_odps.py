@@ -420,6 +420,10 @@ def test_people_are_found_by_e_mail_and_domains_by_slug(pm, team_member):
         ("a: &x [1]\nb: *x\n", "aliases (*name) are not supported (line 2, column 4)"),
         ("id: one\nid: two\n", "the key “id” repeats (line 2, column 1)"),
         ("[" * 5000, "nests too deeply"),
+        # YAML's \0 escape is a NUL, which PostgreSQL cannot store (a 500 there): refused with
+        # where it is, as the one NUL rule refuses it in any request.
+        ('id: x\nname: "Nul\\0name"\n', "a NUL character at /name"),
+        ('id: x\ntags: ["ok", {"a\\0": 1}]\n', "a NUL character at /tags/1/a\\0"),
     ],
 )
 def test_a_file_that_is_not_a_yaml_mapping_is_refused(text, message):
