@@ -21,7 +21,8 @@ RETRY_AFTER_SECONDS = 5
 
 
 def apply_worker_timeouts(sender, connection, **kwargs) -> None:
-    """`connection_created` receiver, connected in worker processes only (dpm/celery.py)."""
+    """The worker's limits on `connection`: a `connection_created` receiver in worker processes
+    (dpm/celery.py), and called by the operators' commands that do the worker's work."""
     if connection.vendor != "postgresql":
         return
     with connection.cursor() as cursor:

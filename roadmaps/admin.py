@@ -1,6 +1,7 @@
 from django.contrib import admin
 
 from products.admin import RecordedHistoryAdmin
+from products.recompute import schedule_recompute
 from roadmaps.models import RoadmapItem, ScoreChange, ScoringModel
 
 TIMESTAMPS = ("created_at", "updated_at")
@@ -11,7 +12,16 @@ class ScoringModelAdmin(admin.ModelAdmin):
     list_display = ["name", "framework", "is_active", "cost_top_points", "updated_at"]
     list_filter = ["framework", "is_active"]
     search_fields = ["name"]
-    readonly_fields = TIMESTAMPS
+    readonly_fields = (*TIMESTAMPS, "version", "rescored_version", "rescored_at", "saved_by")
+
+    def save_model(self, request, obj, form, change):
+        """An edit here is a new version that a worker applies to every score, as a save on the
+        settings page is (roadmaps.services.scoring_model_save): a recompute still applying the
+        version it read then writes nothing."""
+        obj.version += 1
+        obj.saved_by = request.user
+        super().save_model(request, obj, form, change)
+        schedule_recompute(None)
 
 
 @admin.register(RoadmapItem)

@@ -166,10 +166,18 @@ HISTORY_FIELDS = (
     "updated_at",
 )
 
-# A recompute writes only while the active scoring model is still the version it read: a run
-# that started before a lead saved a new model must not write the old model's scores over the
-# new ones (issue 12). No active model means the defaults, version 0.
-MODEL_UNCHANGED = "COALESCE((SELECT version FROM roadmaps_scoringmodel WHERE is_active), 0) = %s"
+# A recompute writes only while the active scoring model is still the one, at the version, it
+# read: a run that started before a lead saved a new model (or switched the active one in the
+# admin) must not write the old model's scores over the new ones (issue 12). No active model
+# means the defaults: ''.
+MODEL_UNCHANGED = (
+    "COALESCE((SELECT CAST(id AS TEXT) || ':' || CAST(version AS TEXT) "
+    "FROM roadmaps_scoringmodel WHERE is_active), '') = %s"
+)
+
+
+def model_key(model: ScoringModel | None) -> str:
+    return "" if model is None else f"{model.pk}:{model.version}"
 
 
 def recompute_item_scores(*, product_ids=None, item_ids=None, changed_by=None) -> int:
@@ -239,7 +247,7 @@ def recompute_item_scores(*, product_ids=None, item_ids=None, changed_by=None) -
                 batch,
                 expect=["scored_at"],
                 where=MODEL_UNCHANGED,
-                where_params=[version],
+                where_params=[model_key(model)],
             )
             insert_rows(
                 ScoreChange,
@@ -249,7 +257,7 @@ def recompute_item_scores(*, product_ids=None, item_ids=None, changed_by=None) -
         written += len(done)
     if model is not None and model.rescoring and product_ids is None and item_ids is None:
         # Every score now follows this version (unless a newer one was saved meanwhile).
-        ScoringModel.objects.filter(is_active=True, version=version).update(
+        ScoringModel.objects.filter(pk=model.pk, is_active=True, version=version).update(
             rescored_version=version, rescored_at=now
         )
     return written

@@ -39,4 +39,9 @@ class Migration(migrations.Migration):
             name="version",
             field=models.PositiveIntegerField(default=1, editable=False),
         ),
+        # A model saved before versions existed was applied by the recompute that followed it.
+        migrations.RunSQL(
+            "UPDATE roadmaps_scoringmodel SET rescored_version = version",
+            reverse_sql=migrations.RunSQL.noop,
+        ),
     ]

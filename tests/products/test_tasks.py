@@ -175,6 +175,22 @@ def test_the_commands_run_the_services(stale, capsys):
     assert (stale.health_score, stale.health_status) == (53.3, "not_enough_data")
 
 
+def test_the_commands_run_with_the_worker_s_database_limits(on_postgres, product):
+    """By hand they do the worker's work: the web's 30 s statement limit would cut a
+    portfolio-wide recompute short."""
+    from django.db import connection
+
+    for command in ("recompute_scores", "check_staleness"):
+        with connection.cursor() as cursor:
+            cursor.execute("SET statement_timeout = '30s'")
+        call_command(command)
+        with connection.cursor() as cursor:
+            cursor.execute("SHOW statement_timeout")
+            assert cursor.fetchone()[0] == "4min", command
+            cursor.execute("SHOW lock_timeout")
+            assert cursor.fetchone()[0] == "1min", command
+
+
 def test_healthz_says_when_each_periodic_task_last_succeeded(product):
     body = Client().get("/healthz").json()
     assert body["tasks"]["recompute_scores"] == {

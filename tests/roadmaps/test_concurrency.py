@@ -17,6 +17,7 @@ from django.db import connection
 from dpm.lib.bulk import update_rows
 from products import roles
 from products.tasks import recompute_scores
+from roadmaps import services
 from roadmaps.models import RoadmapItem, ScoreChange, ScoringModel
 from roadmaps.scoring import ItemInputs, ScoringConfig, score_item
 from roadmaps.services import recompute_item_scores, scoring_model_save
@@ -84,40 +85,38 @@ def _config(points_m: int) -> ScoringConfig:
 def test_a_run_that_read_the_old_model_does_not_write_its_scores_over_the_new_ones(
     on_postgres, lead
 ):
-    """The periodic run reads model v1; a lead saves v2 and the v2 rescore writes; then the old
-    run tries to write: it writes nothing, and the history does not flip back."""
+    """A recompute reads model v1 and the items; before it writes, a lead saves v2 (committed in
+    another connection). The run then writes nothing: neither v1's scores over v2's, nor a
+    history row that v2's rescore would flip back."""
     item = RoadmapItemFactory(impact=4, effort="M", build_cost=Decimal(0), run_cost_yearly=None)
     scoring_model_save(user=lead, config=_config(3))
     recompute_item_scores()
     # 100 × 4 × 0.5 / (M 3 + no cost 1) = 50
     assert RoadmapItem.objects.get().score == 50.0
-    read = list(RoadmapItem.objects.values_list("pk", "scored_at"))
-    old_version = ScoringModel.objects.get().version
+    # An input changed behind the run's back, so the run has a new score to write under v1:
+    # 100 × 5 × 0.5 / (3 + 1) = 62.5
+    RoadmapItem.objects.filter(pk=item.pk).update(impact=5)
+    real_update_rows = services.update_rows
 
-    with mock.patch("products.recompute.enqueue_recompute"):
-        scoring_model_save(user=lead, config=_config(7))
+    def lead_saves_between_the_read_and_the_write(*args, **kwargs):
+        def save():
+            with mock.patch("products.recompute.enqueue_recompute"):
+                scoring_model_save(user=lead, config=_config(7))
+
+        (error,) = _in_threads(save)
+        assert error is None, error
+        return real_update_rows(*args, **kwargs)
+
+    with mock.patch.object(services, "update_rows", lead_saves_between_the_read_and_the_write):
+        assert recompute_item_scores() == 0
+
+    item.refresh_from_db()
+    assert item.score == 50.0  # not v1's 62.5
+    assert list(ScoreChange.objects.filter(item=item).values_list("score", flat=True)) == [50.0]
+    # The rescore the save queued applies v2: 100 × 5 × 0.5 / (M 7 + 1) = 31.25 → 31.3
     recompute_item_scores()
-    # 100 × 4 × 0.5 / (M 7 + 1) = 25
-    assert RoadmapItem.objects.get().score == 25.0
-
-    # What the old run had computed, written the way recompute_item_scores writes.
-    stale = [(pk, 99.0, {"framework": "iec"}, scored_at, scored_at) for pk, scored_at in read]
-    written = update_rows(
-        RoadmapItem,
-        ["score", "score_breakdown", "scored_at"],
-        stale,
-        expect=["scored_at"],
-        where="COALESCE((SELECT version FROM roadmaps_scoringmodel WHERE is_active), 0) = %s",
-        where_params=[old_version],
-    )
-    assert written == []
-    assert RoadmapItem.objects.get().score == 25.0
-    assert list(
-        ScoreChange.objects.filter(item=item).order_by("pk").values_list("score", flat=True)
-    ) == [
-        50.0,
-        25.0,
-    ]
+    item.refresh_from_db()
+    assert item.score == 31.3
 
 
 def test_compare_and_set_skips_rows_changed_since_they_were_read(on_postgres):

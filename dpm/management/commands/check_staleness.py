@@ -1,5 +1,7 @@
 from django.core.management.base import BaseCommand
+from django.db import connection
 
+from dpm.timeouts import apply_worker_timeouts
 from products.staleness import alerts_sync
 
 
@@ -10,6 +12,8 @@ class Command(BaseCommand):
     )
 
     def handle(self, *args, **options):
+        # The worker's statement and lock limits: this is the worker's work, run by hand.
+        apply_worker_timeouts(None, connection)
         result = alerts_sync()
         self.stdout.write(
             "Staleness sweep: {opened} opened, {updated} updated, {resolved} resolved, "
