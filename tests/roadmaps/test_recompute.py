@@ -144,3 +144,25 @@ def test_the_statement_count_does_not_grow_with_the_portfolio(on_postgres, items
     assert len(statements) == 5, statements
     # Not bulk_update's CASE ladder, whose cost grows with the square of the rows (issue 12).
     assert not any("CASE WHEN" in sql for sql in statements)
+
+
+def test_it_works_through_the_portfolio_in_chunks_of_constant_size(monkeypatch, product):
+    """Memory is one chunk's (all 100,000 breakdowns at once took 820 MB): five items in chunks
+    of two are each scored once, and a second run finds nothing to do."""
+    monkeypatch.setattr("roadmaps.services.BATCH_SIZE", 2)
+    hypothesis = HypothesisFactory(product=product, status=Hypothesis.Status.VALIDATED)
+    items = [
+        RoadmapItemFactory(
+            product=product, impact=n, effort="M", build_cost=Decimal(0), run_cost_yearly=None
+        )
+        for n in range(1, 6)
+    ]
+    items[4].hypotheses.add(hypothesis)  # the last chunk reads its own links
+    with CaptureQueriesContext(connection) as queries:
+        assert recompute_item_scores() == 5
+    reads = [q["sql"] for q in queries if q["sql"].startswith('SELECT "roadmaps_roadmapitem"."id"')]
+    assert len(reads) == 3  # chunks of 2, 2 and 1
+    assert ScoreChange.objects.count() == 5
+    # impact 5, validated (1.0), M 3 + cost 0 → 1 point: 100 × 5 × 1.0 / 4 = 125.0
+    assert RoadmapItem.objects.get(pk=items[4].pk).score == 125.0
+    assert recompute_item_scores() == 0
