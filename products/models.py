@@ -213,7 +213,8 @@ class DataProduct(TimeStampedModel):
 class StageChange(TimeStampedModel):
     """Every move between stages: who, when, from, to, why, and whether a lead overrode a gate."""
 
-    product = models.ForeignKey(DataProduct, on_delete=models.CASCADE, related_name="stage_changes")
+    # History: deleting the product does not take it along by accident (issue 12).
+    product = models.ForeignKey(DataProduct, on_delete=models.PROTECT, related_name="stage_changes")
     from_stage = models.CharField(max_length=12, choices=DataProduct.Stage.choices)
     to_stage = models.CharField(max_length=12, choices=DataProduct.Stage.choices)
     changed_by = models.ForeignKey(
@@ -247,7 +248,8 @@ class ProductReview(TimeStampedModel):
     """An owner's (or lead's) look over the product: it resets the review clock (last reviewed
     at) that the health score and the staleness sweep read."""
 
-    product = models.ForeignKey(DataProduct, on_delete=models.CASCADE, related_name="reviews")
+    # History: deleting the product does not take it along by accident (issue 12).
+    product = models.ForeignKey(DataProduct, on_delete=models.PROTECT, related_name="reviews")
     reviewed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -380,7 +382,8 @@ SUBJECT_PAGES = frozenset(
 class ScoreSnapshot(TimeStampedModel):
     """One row per product per recompute day, so pages can draw trends."""
 
-    product = models.ForeignKey(DataProduct, on_delete=models.CASCADE, related_name="score_history")
+    # History: deleting the product does not take it along by accident (issue 12).
+    product = models.ForeignKey(DataProduct, on_delete=models.PROTECT, related_name="score_history")
     day = models.DateField()
     health_score = models.FloatField(null=True, blank=True)
     health_status = models.CharField(

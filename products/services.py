@@ -165,7 +165,11 @@ def product_update(
     descriptor, which leads may import for any product (ProductAccess.can_import).
     """
     if not (access.can_import if imported else access.can_edit):
-        raise PermissionDenied("Only the product's owner and team can change it.")
+        raise PermissionDenied(
+            "Only the product's owner and team can change it (and leads, through an import)."
+            if imported
+            else "Only the product's owner and team can change it."
+        )
     if (people is not None or "owner" in fields) and not access.can_manage_people:
         raise PermissionDenied("Only the owner or a lead can change who works on the product.")
     _save_product(product, update_fields=[*fields, "updated_at"])

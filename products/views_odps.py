@@ -35,8 +35,9 @@ def product_export_odps(request: AuthedRequest, slug: str):
 
 @require_http_methods(["GET", "POST"])
 def product_import(request: AuthedRequest):
-    """Upload an ODPS descriptor: it creates the product its id names, or updates it. PMs only;
-    the service checks the rights on an existing product. Nothing is written on any error."""
+    """Upload an ODPS descriptor: it creates the product its id names, or updates it. PMs and
+    leads; the service checks the rights on an existing product. Nothing is written on any
+    error."""
     require_importer(request.user)
     can_override = roles.is_lead(request.user)
     if request.method == "POST":

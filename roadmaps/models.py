@@ -221,7 +221,8 @@ class ScoreChange(TimeStampedModel):
     """An item's score after a change, with the inputs that produced it, so 'why did this drop?'
     has an answer."""
 
-    item = models.ForeignKey(RoadmapItem, on_delete=models.CASCADE, related_name="score_changes")
+    # History: deleting the item does not take it along by accident (issue 12).
+    item = models.ForeignKey(RoadmapItem, on_delete=models.PROTECT, related_name="score_changes")
     score = models.FloatField()
     previous_score = models.FloatField(null=True, blank=True)
     inputs = models.JSONField(default=dict)

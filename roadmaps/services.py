@@ -94,7 +94,8 @@ def roadmap_item_create(
 def roadmap_item_update(
     *, access: ProductAccess, user, item: RoadmapItem, fields: list[str], hypotheses=None
 ) -> RoadmapItem:
-    """Save the edited `fields` (and linked hypotheses when given) and rescore the product.
+    """Save the edited `fields` (and linked hypotheses when given) and rescore the item; a worker
+    follows with the product's opportunity.
 
     The team edits everything; a lead edits the prioritization fields of any product's item.
     """

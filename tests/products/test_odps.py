@@ -24,6 +24,7 @@ from products.odps import (
     product_import_odps,
     product_to_odps,
 )
+from roadmaps.models import ScoreChange
 from tests.conftest import make_user
 from tests.helpers import client_for
 from tests.metrics.factories import (
@@ -196,6 +197,10 @@ def test_every_demo_product_exports_a_valid_descriptor_that_round_trips():
         ServiceLevelCheck.objects.filter(service_level__product=product).delete()
         product.usage.all().delete()
         product.feedback.all().delete()
+        product.stage_changes.all().delete()
+        product.reviews.all().delete()
+        product.score_history.all().delete()
+        ScoreChange.objects.filter(item__product=product).delete()
         product.delete()
         restored, created = product_import_odps(
             user=admin, document=load_odps_yaml(text), override_reason="Restored from a backup"
