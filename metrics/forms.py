@@ -5,8 +5,8 @@ from django import forms
 from django.core.validators import MaxValueValidator, MinValueValidator
 
 from dpm.lib.csv_import import CSVImportError, decode_upload
+from dpm.lib.forms import ObservedAtField
 from dpm.lib.numbers import FiniteFloatField
-from dpm.lib.validators import OBSERVATION_VALIDATORS
 from metrics.models import (
     KPI,
     DoneCriterion,
@@ -59,10 +59,9 @@ class KPIForm(forms.ModelForm):
 
 class MeasurementForm(forms.Form):
     value = forms.DecimalField(max_digits=16, decimal_places=4)
-    observed_at = forms.DateTimeField(
+    observed_at = ObservedAtField(
         label="Observed on",
         widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
-        validators=OBSERVATION_VALIDATORS,
     )
     note = forms.CharField(required=False, max_length=300)
 
@@ -91,9 +90,7 @@ class MeasurementRowForm(forms.Form):
     """One row of a measurements CSV (or item of the API), validated like the form a person
     fills in."""
 
-    observed_at = forms.DateTimeField(
-        input_formats=CSV_DATE_FORMATS, validators=OBSERVATION_VALIDATORS
-    )
+    observed_at = ObservedAtField(input_formats=CSV_DATE_FORMATS)
     value = forms.DecimalField(max_digits=16, decimal_places=4)
     note = forms.CharField(required=False, max_length=300)
 
@@ -151,12 +148,11 @@ class ServiceLevelCheckForm(forms.Form):
     observed = forms.DecimalField(
         max_digits=10, decimal_places=3, help_text="Hours of lag, or the % reached."
     )
-    checked_at = forms.DateTimeField(
+    checked_at = ObservedAtField(
         label="Checked at",
         required=False,
         help_text="Empty for now.",
         widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
-        validators=OBSERVATION_VALIDATORS,
     )
 
 

@@ -12,7 +12,7 @@ from django.utils.dateparse import parse_date, parse_datetime
 
 from dpm.lib.csv_export import from_spreadsheet_safe
 from dpm.lib.csv_import import CSVImportError, csv_rows, decode_upload
-from dpm.lib.validators import RANGE_MESSAGE, date_out_of_range, in_future
+from dpm.lib.validators import RANGE_MESSAGE, date_out_of_range, in_future, to_the_second
 from metrics.forms import MeasurementRowForm
 from metrics.models import (
     KPI,
@@ -69,6 +69,7 @@ def measurement_add(
     require_edit(access)
     if kpi.product_id != access.product.pk:
         raise PermissionDenied("The KPI belongs to another product.")
+    observed_at = to_the_second(observed_at)
     taken = ValidationError(
         {"observed_at": f"A measurement at {_time_label(observed_at)} is already recorded."}
     )
@@ -446,7 +447,7 @@ def service_level_check_add(
     require_edit(access)
     if service_level.product_id != access.product.pk:
         raise PermissionDenied("The service level belongs to another product.")
-    checked_at = checked_at or timezone.now()
+    checked_at = to_the_second(checked_at or timezone.now())
     problem = sl_observed_problem(service_level, observed)
     if problem:
         raise ValidationError({"observed": f"The observed value {problem}."})
@@ -486,7 +487,7 @@ def _sl_parse_checked_at(value: str) -> datetime.datetime | None:
         return None
     if timezone.is_naive(parsed):
         parsed = timezone.make_aware(parsed)
-    return parsed
+    return to_the_second(parsed)
 
 
 def _sl_parse_rows(service_level: ServiceLevel, text: str) -> list[ServiceLevelCheck]:

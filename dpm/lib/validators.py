@@ -6,6 +6,9 @@ JSON API and the ODPS import, so the same bad date reads the same everywhere.
   health page compared a year-1 week with the week four weeks before it and answered 500).
 - An observation (a measurement, a service-level check, a week of usage, feedback) happened: it
   is not after now. CLOCK_SKEW allows for a sender whose clock runs a little ahead.
+- An observed time is kept to the whole second (to_the_second, at every input and in the model
+  field): a measurement is its KPI and its time, and the CSV export writes times to the second,
+  so a sub-second time would re-import as another measurement.
 """
 
 import datetime
@@ -27,6 +30,14 @@ CLOCK_SKEW = datetime.timedelta(minutes=5)
 
 RANGE_MESSAGE = "Enter a date between 1 January 1900 and 31 December 2199."
 FUTURE_MESSAGE = "This cannot be in the future: record only what has already happened."
+
+
+def to_the_second(value):
+    """An observed date-time without its fraction of a second (other values unchanged): the
+    precision at which dpm tells two observations apart and writes them to CSV."""
+    if isinstance(value, datetime.datetime) and value.microsecond:
+        return value.replace(microsecond=0)
+    return value
 
 
 def date_out_of_range(value: datetime.date | datetime.datetime) -> bool:
