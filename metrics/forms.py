@@ -7,6 +7,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from dpm.lib.csv_import import CSVImportError, decode_upload
 from dpm.lib.forms import ObservedAtField
 from dpm.lib.numbers import FiniteFloatField
+from dpm.lib.validators import validate_one_line
 from metrics.models import (
     KPI,
     DoneCriterion,
@@ -63,7 +64,7 @@ class MeasurementForm(forms.Form):
         label="Observed on",
         widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
     )
-    note = forms.CharField(required=False, max_length=300)
+    note = forms.CharField(required=False, max_length=300, validators=[validate_one_line])
 
 
 class MeasurementImportForm(forms.Form):
@@ -92,7 +93,7 @@ class MeasurementRowForm(forms.Form):
 
     observed_at = ObservedAtField(input_formats=CSV_DATE_FORMATS)
     value = forms.DecimalField(max_digits=16, decimal_places=4)
-    note = forms.CharField(required=False, max_length=300)
+    note = forms.CharField(required=False, max_length=300, validators=[validate_one_line])
 
 
 # Definition of Done

@@ -15,7 +15,9 @@ from dpm.lib.models import (
 from dpm.lib.validators import (
     OBSERVATION_VALIDATORS,
     date_range_constraint,
+    one_line_constraint,
     validate_date_range,
+    validate_one_line,
 )
 from products.models import DataProduct
 
@@ -196,7 +198,7 @@ class Measurement(TimeStampedModel):
     value = models.DecimalField(max_digits=16, decimal_places=4)
     observed_at = WholeSecondDateTimeField(validators=OBSERVATION_VALIDATORS)
     source = models.CharField(max_length=8, choices=Source.choices, default=Source.MANUAL)
-    note = models.CharField(max_length=300, blank=True)
+    note = models.CharField(max_length=300, blank=True, validators=[validate_one_line])
 
     class Meta:
         ordering = ["kpi", "-observed_at"]
@@ -205,6 +207,7 @@ class Measurement(TimeStampedModel):
             date_range_constraint(
                 "observed_at", "metrics_measurement_observed_at_range", datetime_field=True
             ),
+            one_line_constraint("note", "metrics_measurement_note_one_line"),
             # A measurement is its KPI and observed time: a re-import or a retried batch
             # updates it (measurements_upsert) instead of counting it twice.
             models.UniqueConstraint(

@@ -1,5 +1,6 @@
-"""The rules every date people enter obeys, shared by the models, the forms, the CSV imports, the
-JSON API and the ODPS import, so the same bad date reads the same everywhere.
+"""The rules every date people enter obeys (and the one-line rule of notes), shared by the
+models, the forms, the CSV imports, the JSON API and the ODPS import, so the same bad value reads
+the same everywhere.
 
 - Every date is within EARLIEST_DATE and LATEST_DATE. Python's dates reach from year 1 to 9999,
   but a usage week in year 1 is a typing slip, and date arithmetic near either end overflows (the
@@ -9,9 +10,12 @@ JSON API and the ODPS import, so the same bad date reads the same everywhere.
 - An observed time is kept to the whole second (to_the_second, at every input and in the model
   field): a measurement is its KPI and its time, and the CSV export writes times to the second,
   so a sub-second time would re-import as another measurement.
+- A note (a measurement's comment) is one line: a line break or another control character would
+  make its CSV cell span lines, which the import rightly refuses, so it is refused on input.
 """
 
 import datetime
+import unicodedata
 
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -30,6 +34,9 @@ CLOCK_SKEW = datetime.timedelta(minutes=5)
 
 RANGE_MESSAGE = "Enter a date between 1 January 1900 and 31 December 2199."
 FUTURE_MESSAGE = "This cannot be in the future: record only what has already happened."
+ONE_LINE_MESSAGE = "Keep this to one line: no line breaks, tabs or other control characters."
+# Control characters (line breaks, tab, NUL, …) and the Unicode line and paragraph separators.
+_NOT_ONE_LINE = {"Cc", "Zl", "Zp"}
 
 
 def to_the_second(value):
@@ -85,6 +92,21 @@ def validate_observation(value) -> None:
 
 
 OBSERVATION_VALIDATORS = [validate_observation]
+
+
+def validate_one_line(value: str) -> None:
+    """Field validator for a one-line text: no line break or other control character."""
+    if value and any(unicodedata.category(char) in _NOT_ONE_LINE for char in value):
+        raise ValidationError(ONE_LINE_MESSAGE, code="one_line")
+
+
+def one_line_constraint(field: str, name: str) -> models.CheckConstraint:
+    """The database's side of validate_one_line for the characters that break a CSV row, so no
+    write path stores a note its export could not re-import."""
+    condition = ~models.Q(**{f"{field}__contains": "\n"}) & ~models.Q(
+        **{f"{field}__contains": "\r"}
+    )
+    return models.CheckConstraint(condition=condition, name=name)
 
 
 def date_range_constraint(

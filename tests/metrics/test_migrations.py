@@ -1,7 +1,7 @@
 """The data steps of issue 12's constraints: exact duplicates of a measurement or check go (the
 latest row stays), and rows only a person can settle — duplicates whose figures differ, dates out
 of range, contradictory KPIs — stop the migration, named, with nothing deleted (metrics 0003);
-times are cut to the whole second by the same rule (metrics 0005)."""
+times are cut to the whole second by the same rule (metrics 0005); notes become one line (0006)."""
 
 import datetime
 from decimal import Decimal
@@ -16,7 +16,7 @@ pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
 BEFORE = [("metrics", "0002_initial")]
 AFTER = [("metrics", "0004_history_integrity")]
-LATEST = [("metrics", "0005_observed_times_to_the_second")]
+LATEST = [("metrics", "0006_notes_on_one_line")]
 AT = datetime.datetime(2026, 1, 5, 9, 0, tzinfo=datetime.UTC)
 
 
@@ -170,3 +170,23 @@ def test_sub_second_times_with_different_figures_in_one_second_stop_the_migratio
     assert f"KPI {kpi.pk} “Calls” at 2026-01-05T09:00:00+00:00: 5; 7" in str(stopped.value)
     assert Measurement.objects.count() == 2
     Measurement.objects.all().delete()
+
+
+@pytest.fixture
+def apps_0005():
+    apps = migrate([("metrics", "0005_observed_times_to_the_second")])
+    yield apps
+    migrate(LATEST)
+
+
+def test_stored_notes_become_one_line(apps_0005):
+    kpi = _kpi(apps_0005)
+    Measurement = apps_0005.get_model("metrics", "Measurement")
+    Measurement.objects.create(
+        kpi=kpi, value=Decimal("1"), observed_at=AT, note="line one\r\nline two\tend\u2028"
+    )
+
+    new_apps = migrate(LATEST)
+
+    notes = new_apps.get_model("metrics", "Measurement").objects.values_list("note", flat=True)
+    assert list(notes) == ["line one line two end"]

@@ -11,9 +11,12 @@ import json
 from decimal import Decimal
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from metrics.models import Measurement, ServiceLevelCheck
 from metrics.services import (
@@ -30,6 +33,7 @@ pytestmark = pytest.mark.django_db
 
 BASE = "/products/churn-radar/metrics"
 API = "/api/v1/products/churn-radar"
+ONE_LINE = "Keep this to one line: no line breaks, tabs or other control characters."
 
 
 @pytest.fixture
@@ -156,3 +160,116 @@ def test_service_level_checks_are_stored_to_the_second(pm, product):
     times = ServiceLevelCheck.objects.values_list("checked_at", flat=True)
     assert len(times) == 3
     assert [at.microsecond for at in times] == [0, 0, 0]
+
+
+# --- notes are one line -----------------------------------------------------------------------
+
+BREAKS = ["two\nlines", "carriage\rreturn", "crlf\r\nend", "tab\there", "bell\x07", "ls\u2028x"]
+
+
+@pytest.mark.parametrize("note", BREAKS)
+def test_the_api_refuses_a_note_that_is_not_one_line(kpi, pm, note):
+    response = api_post(
+        _token_client(pm, kpi.product),
+        "measurements",
+        {"kpi": kpi.pk, "value": "3", "observed_at": _yesterday_at(9).isoformat(), "note": note},
+    )
+
+    assert response.status_code == 422
+    assert response.json()["errors"] == [{"item": 0, "field": "note", "message": ONE_LINE}]
+    assert not Measurement.objects.exists()
+
+
+@pytest.mark.parametrize("note", BREAKS)
+def test_the_measurement_form_refuses_a_note_that_is_not_one_line(kpi, pm, note):
+    response = client_for(pm).post(
+        f"{BASE}/kpis/{kpi.pk}/measurements/",
+        {"value": "1", "observed_at": _yesterday_at(9).strftime("%Y-%m-%dT%H:%M"), "note": note},
+        HTTP_HX_REQUEST="true",
+    )
+
+    assert response.status_code == 422
+    assert ONE_LINE in response.content.decode()
+    assert not Measurement.objects.exists()
+
+
+def test_a_csv_note_with_a_control_character_is_refused_by_its_row(kpi, pm):
+    text = f"observed_at,value,note\n{_iso(_yesterday_at(9))},1,a\x07b\n"
+
+    response = client_for(pm).post(
+        f"{BASE}/kpis/{kpi.pk}/measurements/import/", {"file": csv_file(text)}
+    )
+
+    assert response.status_code == 422
+    assert f"row 2: note — {ONE_LINE}" in response.content.decode()
+
+
+def test_the_model_and_the_admin_refuse_a_note_that_is_not_one_line(kpi, admin_client):
+    with pytest.raises(ValidationError) as refused:
+        Measurement(kpi=kpi, value=1, observed_at=_yesterday_at(9), note="a\nb").full_clean()
+    assert refused.value.message_dict == {"note": [ONE_LINE]}
+
+    response = admin_client.post(
+        "/admin/metrics/measurement/add/",
+        {
+            "kpi": kpi.pk,
+            "value": "1",
+            "observed_at_0": _yesterday_at(9).strftime("%Y-%m-%d"),
+            "observed_at_1": "09:00:00",
+            "source": "manual",
+            "note": "a\rb",
+        },
+    )
+    assert ONE_LINE in response.content.decode()
+    assert not Measurement.objects.exists()
+
+
+def test_the_database_refuses_a_line_break_in_a_note(kpi):
+    with pytest.raises(IntegrityError), transaction.atomic():
+        MeasurementFactory(kpi=kpi, note="line one\nline two")
+
+
+# Any text, leaning on what CSV and spreadsheets treat specially; the forms strip the ends.
+notes = st.text(
+    st.one_of(
+        st.sampled_from(list("\n\r\t\",;=+-@' ")), st.characters(blacklist_categories=("Cs",))
+    ),
+    max_size=300,
+).map(str.strip)
+AWKWARD = ['say "hi"', "a, b", "=SUM(A1)", "+1", "-1", "@cmd", "'quoted", "''", "naïve — 😀 «»"]
+
+
+def _storable(note: str) -> bool:
+    try:
+        Measurement(kpi_id=1, value=1, observed_at=_yesterday_at(0), note=note).full_clean(
+            exclude=["kpi"]
+        )
+    except ValidationError:
+        return False
+    return True
+
+
+@settings(
+    max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(notes=st.lists(notes, min_size=1, max_size=8))
+def test_every_storable_note_exports_and_re_imports_unchanged(kpi, pm, notes):
+    Measurement.objects.all().delete()
+    stored = [note for note in [*AWKWARD, *notes] if _storable(note)]
+    for n, note in enumerate(stored):
+        MeasurementFactory(
+            kpi=kpi,
+            value=Decimal(n) / 8 - 1,
+            observed_at=_yesterday_at(0) + datetime.timedelta(minutes=n),
+            note=note,
+        )
+    fields = ("observed_at", "value", "note")
+    before = list(kpi.measurements.order_by("observed_at").values_list(*fields))
+    exported = client_for(pm).get(f"{BASE}/kpis/{kpi.pk}/measurements.csv").content
+
+    result = measurements_import(
+        access=product_access(pm, kpi.product), kpi=kpi, upload=csv_file(exported)
+    )
+
+    assert (result.added, result.updated) == (0, len(stored))
+    assert list(kpi.measurements.order_by("observed_at").values_list(*fields)) == before
