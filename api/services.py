@@ -22,7 +22,7 @@ from adoption.models import UsageSnapshot
 from adoption.services import WeeksTaken, usage_weeks_upsert, week_start_of
 from api import tokens
 from api.models import ApiToken, IngestionKey
-from dpm.lib.validators import in_future, to_the_second
+from dpm.lib.validators import in_future, observation_problem, to_the_second
 from metrics.forms import MeasurementRowForm
 from metrics.models import KPI, Measurement, ServiceLevel, ServiceLevelCheck
 from metrics.services import (
@@ -333,8 +333,9 @@ def service_level_checks_ingest(*, product: DataProduct, items: list[dict]) -> d
                 level = None
         checked_at = item.get("checked_at") or now
         checked_at = _aware_utc(checked_at, errors, index, "checked_at")
-        if checked_at is not None and in_future(checked_at, now=now):
-            errors.append(ItemError(index, "checked_at", "A check cannot be in the future."))
+        problem = checked_at and observation_problem(checked_at, now=now)
+        if problem:
+            errors.append(ItemError(index, "checked_at", problem))
             continue
         if level is None or checked_at is None:
             continue

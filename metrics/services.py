@@ -12,7 +12,7 @@ from django.utils.dateparse import parse_date, parse_datetime
 
 from dpm.lib.csv_export import from_spreadsheet_safe
 from dpm.lib.csv_import import CSVImportError, csv_rows, decode_upload
-from dpm.lib.validators import RANGE_MESSAGE, date_out_of_range, in_future, to_the_second
+from dpm.lib.validators import observation_problem, to_the_second
 from metrics.forms import MeasurementRowForm
 from metrics.models import (
     KPI,
@@ -451,8 +451,9 @@ def service_level_check_add(
     problem = sl_observed_problem(service_level, observed)
     if problem:
         raise ValidationError({"observed": f"The observed value {problem}."})
-    if in_future(checked_at):
-        raise ValidationError({"checked_at": "A check cannot be in the future."})
+    problem = observation_problem(checked_at)
+    if problem:
+        raise ValidationError({"checked_at": problem})
     taken = ValidationError(
         {"checked_at": f"A check at {_time_label(checked_at)} is already recorded."}
     )
@@ -505,10 +506,8 @@ def _sl_parse_rows(service_level: ServiceLevel, text: str) -> list[ServiceLevelC
         problems = []
         if checked_at is None:
             problems.append(f"checked_at “{raw_at}” is not an ISO date or date-time")
-        elif in_future(checked_at):
-            problems.append("checked_at is in the future")
-        elif date_out_of_range(checked_at):
-            problems.append(f"checked_at: {RANGE_MESSAGE}")
+        elif observation_problem(checked_at):
+            problems.append(f"checked_at: {observation_problem(checked_at)}")
         elif checked_at in seen:
             problems.append(f"checked_at repeats row {seen[checked_at]}")
         try:

@@ -84,11 +84,24 @@ def validate_not_future(value) -> None:
         raise ValidationError(FUTURE_MESSAGE, code="future")
 
 
+def observation_problem(
+    value: datetime.date | datetime.datetime, *, now: datetime.datetime | None = None
+) -> str | None:
+    """What is wrong with the date or time of something that happened, in the words every path
+    shows (form, CSV, API, service), or None: the future first (9999-12-31 reads as "in the
+    future"), then the range (year 1 as out of range)."""
+    if in_future(value, now=now):
+        return FUTURE_MESSAGE
+    if date_out_of_range(value):
+        return RANGE_MESSAGE
+    return None
+
+
 def validate_observation(value) -> None:
-    """Field validator for what happened: not in the future, then within the range (one
-    message: 9999-12-31 reads as "in the future", year 1 as out of range)."""
-    validate_not_future(value)
-    validate_date_range(value)
+    """Field validator for what happened: observation_problem as a ValidationError."""
+    problem = None if value is None else observation_problem(value)
+    if problem:
+        raise ValidationError(problem, code="future" if problem == FUTURE_MESSAGE else "date_range")
 
 
 OBSERVATION_VALIDATORS = [validate_observation]
