@@ -7,7 +7,7 @@ from django.contrib.auth import get_user_model
 from adoption.models import AdoptionBarrier, EnablementAsset
 from adoption.services import MAX_COUNT, USAGE_IMPORT_OPTIONAL, USAGE_IMPORT_REQUIRED
 from discovery.models import Insight
-from dpm.lib.validators import in_future, validate_date_range
+from dpm.lib.validators import OBSERVATION_VALIDATORS, validate_date_range
 
 DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 # With spaces, so the help text wraps in a narrow column; the import strips them anyway.
@@ -47,7 +47,6 @@ class UsageImportForm(forms.Form):
 
 
 NO_AUTHOR = "Say who gave the feedback: choose a person or type a name."
-FEEDBACK_FROM_THE_FUTURE = "Feedback cannot come from the future."
 SEVERITY_CHOICES = [
     (1, "1 – minor"),
     (2, "2 – a nuisance"),
@@ -122,21 +121,15 @@ class FeedbackForm(forms.Form):
     text = forms.CharField(
         required=False, widget=forms.Textarea(attrs={"rows": 3}), label="What they said"
     )
-    given_on = forms.DateField(label="Given on", widget=DATE_INPUT)
+    given_on = forms.DateField(
+        label="Given on", widget=DATE_INPUT, validators=OBSERVATION_VALIDATORS
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["user"].queryset = (
             get_user_model().objects.filter(is_active=True).order_by("first_name", "username")
         )
-
-    def clean_given_on(self):
-        """The shared rules for what happened, the future first: 2999 reads as the future."""
-        given_on = self.cleaned_data["given_on"]
-        if in_future(given_on):
-            raise forms.ValidationError(FEEDBACK_FROM_THE_FUTURE)
-        validate_date_range(given_on)
-        return given_on
 
     def clean(self):
         data = super().clean()

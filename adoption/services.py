@@ -13,7 +13,7 @@ from django.utils.dateparse import parse_date
 from adoption.models import AdoptionBarrier, EnablementAsset, Feedback, UsageSnapshot
 from discovery.models import Insight
 from dpm.lib.csv_import import CSVImportError, csv_rows, decode_upload
-from dpm.lib.validators import RANGE_MESSAGE, date_out_of_range, in_future
+from dpm.lib.validators import RANGE_MESSAGE, date_out_of_range, in_future, observation_problem
 from products import recompute
 from products.access import ProductAccess
 
@@ -344,10 +344,9 @@ def feedback_add(
     author_name = author_name.strip()
     if user is None and not author_name:
         raise ValidationError("Say who gave the feedback: choose a person or type a name.")
-    if in_future(given_on):
-        raise ValidationError({"given_on": "Feedback cannot come from the future."})
-    if date_out_of_range(given_on):
-        raise ValidationError({"given_on": RANGE_MESSAGE})
+    problem = observation_problem(given_on)
+    if problem:
+        raise ValidationError({"given_on": problem})
     # Noon, so the date reads the same in any nearby time zone; but not later than now, which
     # the model's rule for observations refuses.
     noon = timezone.make_aware(datetime.datetime.combine(given_on, datetime.time(12)))

@@ -55,7 +55,9 @@ class MeasurementItem(Item):
         "zone. From 1900 on, and not in the future (a few minutes of clock skew allowed). A "
         "measurement is its KPI and this time: sending it again updates it."
     )
-    note: str = Field("", description="Up to 300 characters.")
+    note: str = Field(
+        "", description="Up to 300 characters, on one line (no line breaks or control characters)."
+    )
 
 
 class ServiceLevelCheckItem(Item):

@@ -22,7 +22,7 @@ from adoption.models import UsageSnapshot
 from adoption.services import WeeksTaken, usage_weeks_upsert, week_start_of
 from api import tokens
 from api.models import ApiToken, IngestionKey
-from dpm.lib.validators import in_future
+from dpm.lib.validators import in_future, observation_problem, to_the_second
 from metrics.forms import MeasurementRowForm
 from metrics.models import KPI, Measurement, ServiceLevel, ServiceLevelCheck
 from metrics.services import (
@@ -220,7 +220,8 @@ def _replay(stored: IngestionKey, *, endpoint: str, fingerprint: str) -> Answer:
 
 
 def _aware_utc(value: datetime.datetime, errors: list, index: int, field: str):
-    """`value` in the site's zone when naive, checked to be representable in UTC."""
+    """`value` in the site's zone when naive, checked to be representable in UTC, to the whole
+    second (an observed time is told apart to the second, dpm/lib/validators.py)."""
     if timezone.is_naive(value):
         try:
             value = timezone.make_aware(value)
@@ -234,7 +235,7 @@ def _aware_utc(value: datetime.datetime, errors: list, index: int, field: str):
     except OverflowError:
         errors.append(ItemError(index, field, "This time is out of range."))
         return None
-    return value
+    return to_the_second(value)
 
 
 def _shown(reference) -> str:
@@ -310,7 +311,7 @@ def service_level_checks_ingest(*, product: DataProduct, items: list[dict]) -> d
     levels = list(ServiceLevel.objects.filter(product=product).order_by())
     by_id = {level.pk: level for level in levels}
     by_indicator = {level.indicator: level for level in levels}
-    now = timezone.now()
+    now = to_the_second(timezone.now())
     errors, checks, seen = [], [], {}
     for index, item in enumerate(items):
         level = _resolve(item["service_level"], by_id, by_indicator)
@@ -332,8 +333,9 @@ def service_level_checks_ingest(*, product: DataProduct, items: list[dict]) -> d
                 level = None
         checked_at = item.get("checked_at") or now
         checked_at = _aware_utc(checked_at, errors, index, "checked_at")
-        if checked_at is not None and in_future(checked_at, now=now):
-            errors.append(ItemError(index, "checked_at", "A check cannot be in the future."))
+        problem = checked_at and observation_problem(checked_at, now=now)
+        if problem:
+            errors.append(ItemError(index, "checked_at", problem))
             continue
         if level is None or checked_at is None:
             continue

@@ -5,8 +5,9 @@ from django import forms
 from django.core.validators import MaxValueValidator, MinValueValidator
 
 from dpm.lib.csv_import import CSVImportError, decode_upload
+from dpm.lib.forms import ObservedAtField
 from dpm.lib.numbers import FiniteFloatField
-from dpm.lib.validators import OBSERVATION_VALIDATORS
+from dpm.lib.validators import validate_one_line
 from metrics.models import (
     KPI,
     DoneCriterion,
@@ -59,12 +60,11 @@ class KPIForm(forms.ModelForm):
 
 class MeasurementForm(forms.Form):
     value = forms.DecimalField(max_digits=16, decimal_places=4)
-    observed_at = forms.DateTimeField(
+    observed_at = ObservedAtField(
         label="Observed on",
         widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
-        validators=OBSERVATION_VALIDATORS,
     )
-    note = forms.CharField(required=False, max_length=300)
+    note = forms.CharField(required=False, max_length=300, validators=[validate_one_line])
 
 
 class MeasurementImportForm(forms.Form):
@@ -91,11 +91,9 @@ class MeasurementRowForm(forms.Form):
     """One row of a measurements CSV (or item of the API), validated like the form a person
     fills in."""
 
-    observed_at = forms.DateTimeField(
-        input_formats=CSV_DATE_FORMATS, validators=OBSERVATION_VALIDATORS
-    )
+    observed_at = ObservedAtField(input_formats=CSV_DATE_FORMATS)
     value = forms.DecimalField(max_digits=16, decimal_places=4)
-    note = forms.CharField(required=False, max_length=300)
+    note = forms.CharField(required=False, max_length=300, validators=[validate_one_line])
 
 
 # Definition of Done
@@ -151,12 +149,11 @@ class ServiceLevelCheckForm(forms.Form):
     observed = forms.DecimalField(
         max_digits=10, decimal_places=3, help_text="Hours of lag, or the % reached."
     )
-    checked_at = forms.DateTimeField(
+    checked_at = ObservedAtField(
         label="Checked at",
         required=False,
         help_text="Empty for now.",
         widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
-        validators=OBSERVATION_VALIDATORS,
     )
 
 

@@ -6,11 +6,18 @@ from django.db import models
 from django.db.models import F, Q
 
 from discovery.models import Hypothesis
-from dpm.lib.models import TimeStampedModel, choices_constraint, range_constraint
+from dpm.lib.models import (
+    TimeStampedModel,
+    WholeSecondDateTimeField,
+    choices_constraint,
+    range_constraint,
+)
 from dpm.lib.validators import (
     OBSERVATION_VALIDATORS,
     date_range_constraint,
+    one_line_constraint,
     validate_date_range,
+    validate_one_line,
 )
 from products.models import DataProduct
 
@@ -189,9 +196,9 @@ class Measurement(TimeStampedModel):
     # PROTECT: a KPI's history goes only with an explicit delete of its measurements first.
     kpi = models.ForeignKey(KPI, on_delete=models.PROTECT, related_name="measurements")
     value = models.DecimalField(max_digits=16, decimal_places=4)
-    observed_at = models.DateTimeField(validators=OBSERVATION_VALIDATORS)
+    observed_at = WholeSecondDateTimeField(validators=OBSERVATION_VALIDATORS)
     source = models.CharField(max_length=8, choices=Source.choices, default=Source.MANUAL)
-    note = models.CharField(max_length=300, blank=True)
+    note = models.CharField(max_length=300, blank=True, validators=[validate_one_line])
 
     class Meta:
         ordering = ["kpi", "-observed_at"]
@@ -200,6 +207,7 @@ class Measurement(TimeStampedModel):
             date_range_constraint(
                 "observed_at", "metrics_measurement_observed_at_range", datetime_field=True
             ),
+            one_line_constraint("note", "metrics_measurement_note_one_line"),
             # A measurement is its KPI and observed time: a re-import or a retried batch
             # updates it (measurements_upsert) instead of counting it twice.
             models.UniqueConstraint(
@@ -264,7 +272,7 @@ class ServiceLevelCheck(TimeStampedModel):
     service_level = models.ForeignKey(ServiceLevel, on_delete=models.PROTECT, related_name="checks")
     observed = models.DecimalField(max_digits=10, decimal_places=3)
     met = models.BooleanField()
-    checked_at = models.DateTimeField(validators=OBSERVATION_VALIDATORS)
+    checked_at = WholeSecondDateTimeField(validators=OBSERVATION_VALIDATORS)
 
     class Meta:
         ordering = ["service_level", "-checked_at"]

@@ -12,7 +12,7 @@ from django.utils.dateparse import parse_date, parse_datetime
 
 from dpm.lib.csv_export import from_spreadsheet_safe
 from dpm.lib.csv_import import CSVImportError, csv_rows, decode_upload
-from dpm.lib.validators import RANGE_MESSAGE, date_out_of_range, in_future
+from dpm.lib.validators import observation_problem, to_the_second
 from metrics.forms import MeasurementRowForm
 from metrics.models import (
     KPI,
@@ -69,6 +69,7 @@ def measurement_add(
     require_edit(access)
     if kpi.product_id != access.product.pk:
         raise PermissionDenied("The KPI belongs to another product.")
+    observed_at = to_the_second(observed_at)
     taken = ValidationError(
         {"observed_at": f"A measurement at {_time_label(observed_at)} is already recorded."}
     )
@@ -446,12 +447,13 @@ def service_level_check_add(
     require_edit(access)
     if service_level.product_id != access.product.pk:
         raise PermissionDenied("The service level belongs to another product.")
-    checked_at = checked_at or timezone.now()
+    checked_at = to_the_second(checked_at or timezone.now())
     problem = sl_observed_problem(service_level, observed)
     if problem:
         raise ValidationError({"observed": f"The observed value {problem}."})
-    if in_future(checked_at):
-        raise ValidationError({"checked_at": "A check cannot be in the future."})
+    problem = observation_problem(checked_at)
+    if problem:
+        raise ValidationError({"checked_at": problem})
     taken = ValidationError(
         {"checked_at": f"A check at {_time_label(checked_at)} is already recorded."}
     )
@@ -486,7 +488,7 @@ def _sl_parse_checked_at(value: str) -> datetime.datetime | None:
         return None
     if timezone.is_naive(parsed):
         parsed = timezone.make_aware(parsed)
-    return parsed
+    return to_the_second(parsed)
 
 
 def _sl_parse_rows(service_level: ServiceLevel, text: str) -> list[ServiceLevelCheck]:
@@ -504,10 +506,8 @@ def _sl_parse_rows(service_level: ServiceLevel, text: str) -> list[ServiceLevelC
         problems = []
         if checked_at is None:
             problems.append(f"checked_at “{raw_at}” is not an ISO date or date-time")
-        elif in_future(checked_at):
-            problems.append("checked_at is in the future")
-        elif date_out_of_range(checked_at):
-            problems.append(f"checked_at: {RANGE_MESSAGE}")
+        elif observation_problem(checked_at):
+            problems.append(f"checked_at: {observation_problem(checked_at)}")
         elif checked_at in seen:
             problems.append(f"checked_at repeats row {seen[checked_at]}")
         try:

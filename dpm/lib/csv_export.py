@@ -42,8 +42,9 @@ def plain_number(value: Decimal | int | None) -> str:
 
 def local_datetime(value: datetime.datetime) -> str:
     """In the site's time zone, to the second, without an offset: the form the imports read
-    (naive times are taken in the site's time zone). isoformat, not strftime: strftime writes
-    year 1 as "1", which no import reads."""
+    (naive times are taken in the site's time zone), and the precision observed times are
+    stored at (WholeSecondDateTimeField), so a re-import finds each row again. isoformat, not
+    strftime: strftime writes year 1 as "1", which no import reads."""
     return timezone.localtime(value).replace(tzinfo=None).isoformat(timespec="seconds")
 
 

@@ -1,5 +1,7 @@
 from django.db import models
 
+from dpm.lib.validators import to_the_second
+
 
 class TimeStampedModel(models.Model):
     """Every dpm row says when it was created and last changed (DESIGN.md §4)."""
@@ -30,3 +32,18 @@ def range_constraint(
     if nullable:
         condition |= models.Q(**{f"{field}__isnull": True})
     return models.CheckConstraint(condition=condition, name=name)
+
+
+class WholeSecondDateTimeField(models.DateTimeField):
+    """A date-time stored to the whole second whoever writes it (forms, admin, bulk_create,
+    update) and compared to the second in lookups: an observation is told apart from another by
+    its time to the second, the precision of the CSV export (dpm/lib/validators.py)."""
+
+    def to_python(self, value):
+        # DateTimeField.get_prep_value goes through to_python: saves and lookups are truncated.
+        return to_the_second(super().to_python(value))
+
+    def pre_save(self, model_instance, add):
+        value = to_the_second(super().pre_save(model_instance, add))
+        setattr(model_instance, self.attname, value)  # the saved object reads what was stored
+        return value

@@ -4,9 +4,13 @@ ratings (DESIGN.md §4)."""
 import datetime
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from adoption.models import EnablementAsset, Feedback
+from adoption.services import feedback_add
+from dpm.lib.validators import FUTURE_MESSAGE, RANGE_MESSAGE
+from products.access import product_access
 from tests.adoption.factories import EnablementAssetFactory, FeedbackFactory
 from tests.helpers import client_for
 from tests.products.factories import DataProductFactory
@@ -232,7 +236,8 @@ def test_recording_feedback_with_htmx_answers_with_the_feedback_section(product,
         ({"rating": "0"}, "Select a valid choice"),
         ({"rating": ""}, "This field is required"),
         ({"given_on": "soon"}, "Enter a valid date"),
-        ({"given_on": "2999-01-01"}, "Feedback cannot come from the future"),
+        ({"given_on": "2999-01-01"}, FUTURE_MESSAGE),
+        ({"given_on": "1899-12-31"}, RANGE_MESSAGE),
     ],
 )
 @pytest.mark.parametrize("htmx", [False, True], ids=["page", "fragment"])
@@ -256,3 +261,19 @@ def test_only_the_team_records_feedback(request, product, who, status):
 
     assert response.status_code == status
     assert not Feedback.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("given_on", "message"),
+    [(datetime.date(2999, 1, 1), FUTURE_MESSAGE), (datetime.date(1899, 12, 31), RANGE_MESSAGE)],
+)
+def test_the_service_refuses_feedback_dates_in_the_shared_words(product, pm, given_on, message):
+    with pytest.raises(ValidationError) as refused:
+        feedback_add(
+            access=product_access(pm, product),
+            rating=4,
+            given_on=given_on,
+            author_name="CFO office",
+        )
+
+    assert refused.value.message_dict == {"given_on": [message]}

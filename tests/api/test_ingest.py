@@ -12,6 +12,7 @@ from django.utils import timezone
 from adoption.models import UsageSnapshot
 from adoption.services import week_start_of
 from api.models import IngestionKey
+from dpm.lib.validators import FUTURE_MESSAGE
 from metrics.models import Measurement, ServiceLevel, ServiceLevelCheck
 from tests.adoption.factories import UsageSnapshotFactory
 from tests.api.conftest import api_client, make_token
@@ -393,7 +394,7 @@ def test_it_checks_every_check_with_the_service_level_rules(pipeline, freshness)
     }
     assert errors[0, "observed"] == "The observed value cannot be negative."
     assert errors[1, "observed"] == "The observed value is a percentage: at most 100."
-    assert errors[2, "checked_at"] == "A check cannot be in the future."
+    assert errors[2, "checked_at"] == FUTURE_MESSAGE
     assert errors[3, "service_level"] == (
         "Churn radar has no service level “quality_pass_rate” (its indicators: availability, "
         "freshness)."

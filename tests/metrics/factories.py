@@ -70,7 +70,10 @@ class MeasurementFactory(factory.django.DjangoModelFactory):
 
     kpi = factory.SubFactory(KPIFactory)
     value = Decimal("32.5000")
-    observed_at = factory.LazyFunction(lambda: timezone.now() - datetime.timedelta(days=1))
+    # Times are kept to the second: a second apart, so two made at once are two measurements.
+    observed_at = factory.Sequence(
+        lambda n: timezone.now() - datetime.timedelta(days=1, seconds=n % 3600)
+    )
     source = Measurement.Source.MANUAL
     note = ""
 
@@ -113,7 +116,9 @@ class ServiceLevelCheckFactory(factory.django.DjangoModelFactory):
         lambda check: Decimal("6") if check.service_level.lower_is_better else Decimal("99.9")
     )
     met = factory.LazyAttribute(_meets)
-    checked_at = factory.LazyFunction(lambda: timezone.now() - datetime.timedelta(hours=1))
+    checked_at = factory.Sequence(
+        lambda n: timezone.now() - datetime.timedelta(hours=1, seconds=n % 600)
+    )
 
 
 class ExperimentFactory(factory.django.DjangoModelFactory):

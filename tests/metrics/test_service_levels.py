@@ -2,12 +2,15 @@ import datetime
 from decimal import Decimal
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
+from dpm.lib.validators import FUTURE_MESSAGE
 from metrics.models import ServiceLevel, ServiceLevelCheck
+from metrics.services import service_level_check_add
 from metrics.views.service_levels import service_levels_context
 from products.access import product_access
 from tests.helpers import client_for
@@ -250,7 +253,7 @@ def test_it_computes_met_for_a_rate_as_at_least(pm, availability, observed, met)
         ({"observed": "abc"}, "Enter a number."),
         ({"observed": "101"}, "at most 100"),
         ({"observed": "-1"}, "cannot be negative"),
-        ({"observed": "99", "checked_at": "2999-01-01T00:00"}, "cannot be in the future"),
+        ({"observed": "99", "checked_at": "2999-01-01T00:00"}, FUTURE_MESSAGE),
     ],
 )
 def test_it_rejects_bad_checks_with_a_message(pm, availability, data, message):
@@ -360,7 +363,7 @@ def test_it_lists_every_bad_row_and_imports_nothing(pm, freshness):
     assert "row 2: checked_at “yesterday” is not an ISO date or date-time" in body
     assert "row 3: observed is not a number" in body
     assert "row 4: checked_at “2025-02-30” is not an ISO date or date-time" in body
-    assert "row 5: checked_at is in the future" in body
+    assert f"row 5: checked_at: {FUTURE_MESSAGE}" in body
     assert not freshness.checks.exists()
 
 
@@ -443,3 +446,15 @@ def test_it_hides_imports_from_outsiders(outsider, freshness):
     response = _import(outsider, freshness, "checked_at,observed\n2025-01-01,1\n")
     assert response.status_code == 404
     assert not freshness.checks.exists()
+
+
+def test_the_service_refuses_a_future_check_in_the_shared_words(pm, freshness):
+    with pytest.raises(ValidationError) as refused:
+        service_level_check_add(
+            access=product_access(pm, freshness.product),
+            service_level=freshness,
+            observed=Decimal("1"),
+            checked_at=timezone.now() + datetime.timedelta(days=1),
+        )
+
+    assert refused.value.message_dict == {"checked_at": [FUTURE_MESSAGE]}

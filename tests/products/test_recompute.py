@@ -73,9 +73,11 @@ def worked_product(product):
             observed=level.objective if n < 17 else level.objective * 10,
             checked_at=timezone.now() - _ago(n % 29),
         )
-    for _ in range(5):  # older than 30 days: not counted
+    for n in range(5):  # older than 30 days: not counted; a second apart, so five checks
         ServiceLevelCheckFactory(
-            service_level=level, observed=level.objective * 10, checked_at=timezone.now() - _ago(40)
+            service_level=level,
+            observed=level.objective * 10,
+            checked_at=timezone.now() - _ago(40) - datetime.timedelta(seconds=n),
         )
 
     definition = DefinitionOfDoneFactory(product=product)
