@@ -34,24 +34,12 @@ from tests.metrics.factories import (
     ServiceLevelCheckFactory,
     ServiceLevelFactory,
 )
+from tests.metrics.test_kpis import KPI_DATA
 
 pytestmark = pytest.mark.django_db
 
 BASE = "/products/churn-radar/metrics"
 RANGE = "Enter a date between 1 January 1900 and 31 December 2199."
-KPI_DATA = {
-    "name": "Monday pack time",
-    "category": "outcome",
-    "unit": "minutes",
-    "direction": "decrease",
-    "baseline": "95",
-    "baseline_date": "2026-01-05",
-    "target": "45",
-    "target_date": "2026-07-06",
-    "cadence_days": "7",
-    "calculation": "Minutes from first login to the pack being sent",
-    "data_source": "Looker activity log",
-}
 
 
 def csv_file(text: str | bytes) -> SimpleUploadedFile:
