@@ -49,3 +49,23 @@ def test_the_pm_moves_a_product_through_an_open_gate_in_place(browser_page, live
     assert page.evaluate("window.stillTheSamePage") is True
     product.refresh_from_db()
     assert product.stage == "build"
+
+
+def test_the_ranked_table_fits_a_laptop_screen_with_the_health_words(browser_page, live_server):
+    """The statuses name their deciding component and coverage ("Not enough data — covers 10 of
+    100"); on one unbreakable line they pushed the owner and review columns out of sight at 1366
+    px. The health cell wraps instead, so every column shows without scrolling sideways."""
+    call_command("seed_demo", force=True, verbosity=0)
+    assert DataProduct.objects.filter(health_status="not_enough_data").exists()
+    page = browser_page
+    page.set_viewport_size({"width": 1366, "height": 800})
+    log_in(page, live_server, "lead")
+    page.wait_for_url(f"{live_server.url}/")
+
+    widths = page.evaluate(
+        """() => { const wrap = document.querySelector('.portfolio-table').parentElement;
+        return {content: wrap.scrollWidth, shown: wrap.clientWidth}; }"""
+    )
+    assert widths["content"] <= widths["shown"], widths
+    badge = page.locator("a.health-badge.health-not_enough_data").first
+    assert "covers" in badge.inner_text()
