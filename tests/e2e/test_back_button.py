@@ -6,6 +6,7 @@ import re
 import pytest
 from django.core.management import call_command
 from django.db.models import F
+from playwright.sync_api import expect
 
 from discovery.models import Hypothesis, Insight, Interview
 from roadmaps.models import RoadmapItem
@@ -112,9 +113,9 @@ def test_a_page_shown_again_from_the_back_forward_cache_reads_its_version_again(
     # Playwright's Chromium runs without the back/forward cache; this is the event a page
     # restored from it receives.
     page.evaluate("window.dispatchEvent(new PageTransitionEvent('pageshow', {persisted: true}))")
-    page.wait_for_function(
-        f"document.getElementById('notes-version').value === '{interview.version}'"
-    )
+    # expect(), not wait_for_function: that evaluates a string in the page, which the
+    # Content-Security-Policy (no eval) refuses.
+    expect(page.locator("#notes-version")).to_have_value(str(interview.version))
 
     notes.fill("Typed before leaving. And after.")
     page.locator("#save-status.ok").wait_for()
