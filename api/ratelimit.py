@@ -22,6 +22,8 @@ from django.shortcuts import render
 from django_ratelimit.core import get_usage
 from redis.exceptions import RedisError
 
+from dpm.lib.outage import REDIS
+
 logger = logging.getLogger(__name__)
 
 CACHE_ERRORS = (RedisError, OSError)
@@ -59,11 +61,14 @@ def client_ip(request) -> str:
 def usage(request, *, group: str, key: str, rate: str, increment: bool) -> Usage | None:
     """The window's count for `key` (counting this request when `increment`); None when the
     cache cannot answer."""
+    if REDIS.known():  # failed moments ago: do not wait for its timeout again
+        return None
     try:
         found = get_usage(
             request, group=group, key=lambda _group, _request: key, rate=rate, increment=increment
         )
     except CACHE_ERRORS:
+        REDIS.record()
         logger.exception("Rate limit %s not checked: the cache did not answer", group)
         return None
     if found is None or found["limit"] == 0:  # disabled, or the cache lost the counter

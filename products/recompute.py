@@ -21,6 +21,7 @@ from kombu.exceptions import KombuError
 from redis.exceptions import RedisError
 
 from dpm.lib.bulk import BATCH_SIZE, update_rows
+from dpm.lib.outage import REDIS
 from products import health
 from products.models import DataProduct, ScoreSnapshot
 
@@ -66,6 +67,13 @@ def enqueue_recompute(product_id: int | None) -> bool:
 
     delay = settings.DPM_RECOMPUTE_DEBOUNCE
     key = None if product_id is None else debounce_key(product_id)
+    if REDIS.known():  # failed moments ago: do not hold the request for its timeout again
+        logger.warning(
+            "Not queueing a recompute of product %s: the broker or cache failed moments ago; "
+            "the periodic recompute will catch up",
+            product_id,
+        )
+        return False
     try:
         if key is not None and not cache.add(key, 1, timeout=delay + PENDING_GRACE_SECONDS):
             return False
@@ -75,6 +83,7 @@ def enqueue_recompute(product_id: int | None) -> bool:
             retry=False,
         )
     except QUEUE_ERRORS:
+        REDIS.record()
         logger.exception(
             "Could not queue a recompute of product %s; the periodic recompute will catch up",
             product_id,

@@ -64,6 +64,17 @@ def pytest_sessionstart(session):
         )
 
 
+@pytest.fixture(autouse=True)
+def _no_remembered_outage():
+    """dpm.lib.outage remembers a failed Redis for 30 s in the process: one test's outage must
+    not make the next one skip the cache."""
+    from dpm.lib.outage import REDIS
+
+    REDIS.clear()
+    yield
+    REDIS.clear()
+
+
 @pytest.fixture
 def redis_url():
     url = os.environ.get("REDIS_URL", "")

@@ -23,9 +23,11 @@ from django.conf import settings as django_settings
 from django.core.cache import cache
 from django.db import connection
 from django.db.models import Count
+from django.test import Client
 from django.utils import timezone
 
 from dpm.celery import app
+from dpm.lib.outage import REDIS
 from products.models import Alert, DataProduct, TaskRun
 from products.recompute import (
     PENDING_GRACE_SECONDS,
@@ -403,19 +405,33 @@ def test_with_redis_hung_an_edit_answers_within_seconds_and_leaves_no_debounce_m
         answers["took"] = time.monotonic() - started
         connection.close()
 
+    def log_in():
+        started = time.monotonic()
+        answers["login"] = Client().post(
+            "/accounts/login/", {"username": pm.username, "password": "wrong"}
+        )
+        answers["login took"] = time.monotonic() - started
+        connection.close()
+
     os.kill(private_redis.proc.pid, signal.SIGSTOP)
     try:
-        editing = threading.Thread(target=edit, daemon=True)
-        editing.start()
-        editing.join(timeout=20)
-        assert not editing.is_alive(), "the edit hung on a hung Redis"
+        for work in (edit, log_in):
+            running = threading.Thread(target=work, daemon=True)
+            running.start()
+            running.join(timeout=20)
+            assert not running.is_alive(), f"{work.__name__} hung on a hung Redis"
     finally:
         os.kill(private_redis.proc.pid, signal.SIGCONT)
     assert answers["response"].status_code == 302
     assert answers["took"] < 3 * django_settings.REDIS_TIMEOUT + 2
     assert kpi.measurements.count() == 1
+    # The edit found Redis hung: the login that follows does not wait for it again.
+    assert answers["login"].status_code == 200
+    assert answers["login took"] < 1
     assert "the periodic recompute will catch up" in caplog.text
-    # The mark of a queued recompute expires even when it was set just before Redis hung.
+    # The mark of a queued recompute expires even when it was set just before Redis hung; once
+    # the pause after the outage ends, edits queue their recompute again.
+    REDIS.clear()
     assert enqueue_recompute(product.pk) is True
     ttl = cache._cache.get_client(debounce_key(product.pk)).ttl(
         cache.make_and_validate_key(debounce_key(product.pk))
