@@ -110,6 +110,15 @@ if _database_url:
         DATABASES["default"].setdefault("OPTIONS", {}).update(
             {
                 "connect_timeout": DB_CONNECT_TIMEOUT,
+                # A database host that vanishes under an open connection (kept for
+                # conn_max_age) is noticed: unacknowledged data gives up after 10 s, an idle
+                # connection is probed after 30 s. A server that is up but stuck is the
+                # statement timeout's, and past that gunicorn's --timeout.
+                "keepalives": 1,
+                "keepalives_idle": 30,
+                "keepalives_interval": 10,
+                "keepalives_count": 3,
+                "tcp_user_timeout": 10_000,
                 "options": (
                     f"-c statement_timeout={DB_STATEMENT_TIMEOUT_MS}"
                     f" -c lock_timeout={DB_LOCK_TIMEOUT_MS}"

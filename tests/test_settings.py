@@ -96,3 +96,10 @@ def test_every_connection_has_timeouts_by_default(tmp_path):
         REDIS_URL="redis://127.0.0.1:6379/0",
     )
     assert printed == "5 -c statement_timeout=30000 -c lock_timeout=10000 2 2 2 360"
+    keepalive = _settings(
+        tmp_path,
+        "d = settings.DATABASES['default']['OPTIONS'];"
+        "print(d['keepalives_idle'], d['tcp_user_timeout'])",
+        DATABASE_URL="postgres://u@db:5432/dpm",
+    )
+    assert keepalive == "30 10000"
