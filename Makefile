@@ -6,7 +6,7 @@ MANAGE := $(BIN)/python manage.py
 STAMP := $(VENV)/.installed
 ADDR ?= 127.0.0.1:8000
 
-.PHONY: install run test lint format check clean bench-recompute trial-concurrency backup restore
+.PHONY: install run test lint format check clean bench-recompute bench-pages trial-concurrency backup restore
 
 $(STAMP): pyproject.toml constraints.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -61,6 +61,9 @@ restore:
 # Benchmarks on PostgreSQL (README "Operating"): scratch database DPM_BENCH_DATABASE_URL.
 bench-recompute: $(STAMP)
 	$(BIN)/python scripts/bench_recompute.py
+
+bench-pages: $(STAMP)
+	$(BIN)/python scripts/bench_pages.py
 
 trial-concurrency: $(STAMP)
 	$(BIN)/python scripts/trial_concurrency.py
