@@ -2,8 +2,13 @@ from django.conf import settings
 from django.db import models
 
 from discovery.models import Insight
-from dpm.lib.models import TimeStampedModel, choices_constraint, range_constraint
-from dpm.lib.validators import OBSERVATION_VALIDATORS, date_range_constraint
+from dpm.lib.models import (
+    TimeStampedModel,
+    choices_constraint,
+    date_range_constraint,
+    range_constraint,
+)
+from dpm.lib.validators import OBSERVATION_VALIDATORS
 from products.models import DataProduct
 
 

@@ -10,15 +10,11 @@ from dpm.lib.models import (
     TimeStampedModel,
     WholeSecondDateTimeField,
     choices_constraint,
-    range_constraint,
-)
-from dpm.lib.validators import (
-    OBSERVATION_VALIDATORS,
     date_range_constraint,
     one_line_constraint,
-    validate_date_range,
-    validate_one_line,
+    range_constraint,
 )
+from dpm.lib.validators import OBSERVATION_VALIDATORS, validate_date_range, validate_one_line
 from products.models import DataProduct
 
 

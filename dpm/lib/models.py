@@ -1,6 +1,12 @@
 from django.db import models
 
-from dpm.lib.validators import to_the_second
+from dpm.lib.validators import (
+    EARLIEST_DATE,
+    EARLIEST_DATETIME,
+    LATEST_DATE,
+    LATEST_DATETIME,
+    to_the_second,
+)
 
 
 class TimeStampedModel(models.Model):
@@ -31,6 +37,26 @@ def range_constraint(
         condition &= models.Q(**{f"{field}__lte": high})
     if nullable:
         condition |= models.Q(**{f"{field}__isnull": True})
+    return models.CheckConstraint(condition=condition, name=name)
+
+
+def date_range_constraint(
+    field: str, name: str, *, datetime_field: bool = False, nullable: bool = False
+) -> models.CheckConstraint:
+    """The database's side of dpm.lib.validators.validate_date_range, so no write path (admin,
+    shell, bulk_create) stores a date that breaks the pages reading it."""
+    low, high = (
+        (EARLIEST_DATETIME, LATEST_DATETIME) if datetime_field else (EARLIEST_DATE, LATEST_DATE)
+    )
+    return range_constraint(field, low, high, name, nullable=nullable)
+
+
+def one_line_constraint(field: str, name: str) -> models.CheckConstraint:
+    """The database's side of dpm.lib.validators.validate_one_line for the characters that break
+    a CSV row, so no write path stores a note its export could not re-import."""
+    condition = ~models.Q(**{f"{field}__contains": "\n"}) & ~models.Q(
+        **{f"{field}__contains": "\r"}
+    )
     return models.CheckConstraint(condition=condition, name=name)
 
 

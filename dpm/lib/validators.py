@@ -18,7 +18,6 @@ import datetime
 import unicodedata
 
 from django.core.exceptions import ValidationError
-from django.db import models
 from django.utils import timezone
 
 # 1900: older figures do not belong in a product's tracking; 2199: a target date or an
@@ -78,12 +77,6 @@ def validate_date_range(value) -> None:
         raise ValidationError(RANGE_MESSAGE, code="date_range")
 
 
-def validate_not_future(value) -> None:
-    """Field validator: the observation is not after now (within CLOCK_SKEW)."""
-    if value is not None and in_future(value):
-        raise ValidationError(FUTURE_MESSAGE, code="future")
-
-
 def observation_problem(
     value: datetime.date | datetime.datetime, *, now: datetime.datetime | None = None
 ) -> str | None:
@@ -111,26 +104,3 @@ def validate_one_line(value: str) -> None:
     """Field validator for a one-line text: no line break or other control character."""
     if value and any(unicodedata.category(char) in _NOT_ONE_LINE for char in value):
         raise ValidationError(ONE_LINE_MESSAGE, code="one_line")
-
-
-def one_line_constraint(field: str, name: str) -> models.CheckConstraint:
-    """The database's side of validate_one_line for the characters that break a CSV row, so no
-    write path stores a note its export could not re-import."""
-    condition = ~models.Q(**{f"{field}__contains": "\n"}) & ~models.Q(
-        **{f"{field}__contains": "\r"}
-    )
-    return models.CheckConstraint(condition=condition, name=name)
-
-
-def date_range_constraint(
-    field: str, name: str, *, datetime_field: bool = False, nullable: bool = False
-) -> models.CheckConstraint:
-    """The database's side of validate_date_range, so no write path (admin, shell, bulk_create)
-    stores a date that breaks the pages reading it."""
-    low, high = (
-        (EARLIEST_DATETIME, LATEST_DATETIME) if datetime_field else (EARLIEST_DATE, LATEST_DATE)
-    )
-    condition = models.Q(**{f"{field}__gte": low, f"{field}__lte": high})
-    if nullable:
-        condition |= models.Q(**{f"{field}__isnull": True})
-    return models.CheckConstraint(condition=condition, name=name)

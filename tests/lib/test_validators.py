@@ -13,7 +13,7 @@ from dpm.lib.validators import (
     LATEST_DATE,
     in_future,
     validate_date_range,
-    validate_not_future,
+    validate_observation,
 )
 
 EST = datetime.timezone(datetime.timedelta(hours=-5))
@@ -68,7 +68,7 @@ def test_a_date_is_in_the_future_from_tomorrow_on():
 
 def test_the_future_validator_names_the_rule():
     with pytest.raises(ValidationError) as refused:
-        validate_not_future(timezone.now() + datetime.timedelta(hours=1))
+        validate_observation(timezone.now() + datetime.timedelta(hours=1))
 
     assert "in the future" in refused.value.messages[0]
-    validate_not_future(timezone.now() + datetime.timedelta(minutes=4))
+    validate_observation(timezone.now() + datetime.timedelta(minutes=4))
