@@ -24,7 +24,7 @@ from roadmaps.forms import (
     ScoringModelForm,
 )
 from roadmaps.models import RoadmapItem, ScoringModel
-from roadmaps.scoring import QUADRANT_LABELS, quadrant
+from roadmaps.scoring import QUADRANT_LABELS, ScoringConfig, quadrant
 from roadmaps.selectors import BOARD_COLUMN_LIMIT, active_config, board_columns, board_items
 from roadmaps.services import roadmap_item_create, roadmap_item_update, scoring_model_save
 
@@ -303,7 +303,8 @@ def scoring_settings(request: AuthedRequest):
     can_change = roles.is_lead(request.user)
     if request.method == "POST" and not can_change:
         raise PermissionDenied("Only leads change how the portfolio is scored.")
-    form = ScoringModelForm(request.POST or None, config=active_config())
+    model = ScoringModel.objects.filter(is_active=True).select_related("saved_by").first()
+    form = ScoringModelForm(request.POST or None, config=ScoringConfig.from_model(model))
     if not can_change:
         for field in form.fields.values():
             field.disabled = True
@@ -313,6 +314,5 @@ def scoring_settings(request: AuthedRequest):
             request, "Scoring model saved. Every roadmap item is being rescored in the background."
         )
         return redirect("roadmaps:scoring")
-    model = ScoringModel.objects.filter(is_active=True).select_related("saved_by").first()
     context = {"form": form, "can_change": can_change, "model": model}
     return render(request, "roadmaps/scoring.html", context)
