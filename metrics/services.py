@@ -10,6 +10,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
 
+from dpm.lib.bulk import update_rows
 from dpm.lib.csv_export import from_spreadsheet_safe
 from dpm.lib.csv_import import CSVImportError, csv_rows, decode_upload
 from dpm.lib.validators import observation_problem, to_the_second
@@ -96,7 +97,7 @@ class MeasurementsTaken(Exception):
     """Another write recorded one of the new times between the read and the insert."""
 
 
-# Rows per INSERT / UPDATE when measurements are written in bulk (SQLite's parameter limit).
+# Rows per INSERT when measurements are written in bulk (SQLite's parameter limit).
 MEASUREMENT_WRITE_BATCH = 500
 
 
@@ -138,8 +139,9 @@ def measurements_upsert(*, rows: dict[tuple[int, datetime.datetime], dict], sour
         raise MeasurementsTaken(
             "Some of these measurements were recorded by someone else meanwhile."
         ) from exc
-    Measurement.objects.bulk_update(
-        changed, ["value", "note", "source", "updated_at"], batch_size=MEASUREMENT_WRITE_BATCH
+    fields = ("value", "note", "source", "updated_at")
+    update_rows(
+        Measurement, fields, [(row.pk, *(getattr(row, f) for f in fields)) for row in changed]
     )
     return UpsertResult(added=len(new), updated=len(changed))
 

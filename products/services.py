@@ -6,7 +6,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 
 from products import roles
-from products.access import ProductAccess
+from products.access import ProductAccess, may_import_products
 from products.models import Alert, DataProduct, ProductReview, StageChange
 from products.recompute import schedule_recompute
 
@@ -134,7 +134,7 @@ def product_create(*, user, product: DataProduct, team_members=(), stakeholders=
     may_import_products). Whoever creates it, its owner is a PM. A new product starts before any
     gate, so nobody can create a launched product out of thin air.
     """
-    if not (roles.is_pm(user) or roles.is_lead(user)):
+    if not may_import_products(user):
         raise PermissionDenied("Only product managers can create products.")
     if product.owner_id is not None and not roles.is_pm(product.owner):
         raise ValidationError({"owner": "The owner must be a product manager (PM)."})
